@@ -1,0 +1,32 @@
+/* io.h: the thin layer that touches the connection's descriptors. Every
+ * read is bounded by one absolute deadline on the monotonic clock. */
+#ifndef INHOOK_IO_H
+#define INHOOK_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define IO_EOF      0
+#define IO_ERROR   (-1)
+#define IO_TIMEOUT (-2)
+
+/* Milliseconds on the monotonic clock. */
+long long io_now_ms(void);
+
+/* Waits until fd is readable or deadline (io_now_ms() scale) passes, then
+ * reads at most len bytes. Returns the count, IO_EOF, IO_ERROR or
+ * IO_TIMEOUT. */
+ssize_t io_read(int fd, void *buf, size_t len, long long deadline);
+
+/* Writes all of buf, waiting at most until deadline. Returns 0 or -1. */
+int io_write_all(int fd, const void *buf, size_t len, long long deadline);
+
+/* The staged close: shuts down the writing side of out; if that worked (it
+ * is a socket), reads and discards from in until EOF, DRAIN_MS or
+ * DRAIN_BYTES, so the peer reads our answer before any reset. */
+void io_staged_close(int in, int out);
+
+/* 1 if fd is a socket. */
+int io_is_socket(int fd);
+
+#endif

@@ -1,0 +1,47 @@
+/* limits.h: every bound inhook enforces, in one place.
+ * Sizes are bytes unless the name says otherwise. Changing one of these is
+ * a rebuild; the ones a user may want to tune have a command-line option
+ * whose default is given here. */
+#ifndef INHOOK_LIMITS_H
+#define INHOOK_LIMITS_H
+
+/* HTTP head */
+#define HEAD_MAX          16384   /* request line + header fields + CRLFs: 431 */
+#define REQLINE_MAX       4096    /* request line incl. CRLF: 414 */
+#define METHOD_MAX        16      /* longer than any method we know: 501 */
+#define HEADERS_MAX       64      /* header field lines: 431 */
+
+/* HTTP body */
+#define BODY_DEFAULT      (1024UL * 1024)        /* --max-body default */
+#define BODY_LIMIT        (64UL * 1024 * 1024)   /* largest --max-body accepted */
+#define CHUNK_LINE_MAX    1024    /* chunk-size line incl. extensions: 400 */
+#define CHUNK_DIGITS_MAX  16      /* hex digits in a chunk size: 400 */
+#define TRAILER_MAX       HEAD_MAX /* trailer section: 431 */
+#define READ_CHUNK        16384   /* one read() from the peer */
+
+/* Time, in seconds unless the name says otherwise */
+#define TIMEOUT_DEFAULT       10  /* --timeout: deadline for reading the request */
+#define HOOK_TIMEOUT_DEFAULT  60  /* --hook-timeout */
+#define TIMEOUT_LIMIT     86400   /* largest value either option accepts */
+#define DRAIN_MS          2000    /* staged close: how long to read and discard */
+#define DRAIN_BYTES       (1024UL * 1024) /* staged close: how much to discard */
+
+/* JSON */
+#define JSON_DEPTH_MAX    32      /* nesting of objects and arrays: 422 */
+#define JSON_TOKENS_MAX   16384   /* jsmn tokens (keys and values): 422 */
+
+/* Hook environment */
+#define ENV_VARS_MAX      4096    /* entries, all kinds: 422 for payload ones */
+#define ENV_BYTES_MAX     (1024UL * 1024) /* sum of "NAME=VALUE\0": 422 */
+#define ENV_STRING_MAX    131072  /* one "NAME=VALUE\0", Linux MAX_ARG_STRLEN */
+#define ENV_OPTS_MAX      64      /* --env options */
+#define ARGS_MAX          64      /* HOOK plus its ARGs */
+
+/* Everything else */
+#define SECRET_MAX        1024    /* bytes of a secret file */
+#define PREFIX_MAX        64      /* --prefix */
+#define PATH_OPT_MAX      1024    /* --path */
+#define LOG_FIELD_MAX     200     /* bytes of one peer-supplied field in a log line */
+#define LOG_LINE_MAX      1024    /* one log line, hook output included */
+
+#endif

@@ -1,0 +1,83 @@
+/* log.c: the log sink and the escaping of peer bytes for it. A line is
+ * formatted into a fixed buffer of LOG_LINE_MAX bytes and cut there; nothing
+ * is ever written to the descriptors of the connection unless --log-stderr
+ * said fd 2 is a log. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "limits.h"
+#include "log.h"
+
+static int to_stderr;
+
+void
+log_init(int use_stderr)
+{
+	to_stderr = use_stderr;
+	if (!to_stderr)
+		openlog("inhook", LOG_PID, LOG_DAEMON);
+}
+
+int
+log_to_stderr(void)
+{
+	return to_stderr;
+}
+
+void
+log_line(int prio, const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX + 1];
+	va_list ap;
+	int n, m;
+	size_t len;
+
+	n = snprintf(line, sizeof line, "inhook[%ld]: ", (long)getpid());
+	if (n < 0)
+		return;
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof line - 1 - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	if (!to_stderr) {
+		syslog(prio, "%s", line + n);
+		return;
+	}
+	len = strlen(line);
+	line[len++] = '\n';
+	(void)!write(2, line, len);
+}
+
+char *
+log_escape(char *dst, size_t cap, const unsigned char *src, size_t len,
+           size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < max; i++) {
+		unsigned char c = src[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			if (o + 1 >= cap - 4)
+				break;
+			dst[o++] = (char)c;
+		} else {
+			if (o + 4 >= cap - 4)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	if (i < len) {
+		dst[o++] = '.';
+		dst[o++] = '.';
+		dst[o++] = '.';
+	}
+	dst[o] = '\0';
+	return dst;
+}

@@ -1,0 +1,170 @@
+/* main.c: entry point. Picks the sub-command, parses options, and owns the
+ * exit status contract: 0 answered (or nothing to answer), 100 usage error,
+ * 111 temporary failure (could not answer, could not read). Nothing is
+ * written to fd 2 when it may be the connection. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "log.h"
+#include "opts.h"
+#include "response.h"
+#include "secret.h"
+#include "serve.h"
+#include "sig.h"
+#include "status.h"
+
+#ifndef VERSION
+#define VERSION "0.1.0"
+#endif
+
+#define EXIT_USAGE 100
+#define EXIT_TEMP  111
+
+static const char usage[] =
+"usage: inhook [OPTIONS] [--] HOOK [ARG...]\n"
+"       inhook sign --secret-file FILE [BODYFILE]\n"
+"\n"
+"Answers one signed webhook on stdin/stdout and runs HOOK for it.\n"
+"\n"
+"  --secret-file FILE    shared secret (relative to $CREDENTIALS_DIRECTORY if set)\n"
+"  --path PATH           request path of the webhook (default /webhook)\n"
+"  --prefix PREFIX       prefix of payload variables (default WEBHOOK_)\n"
+"  --max-body BYTES      largest body accepted (default 1048576)\n"
+"  --timeout SECONDS     deadline for reading the whole request (default 10)\n"
+"  --hook-timeout SECONDS  the hook's process group is killed after (default 60)\n"
+"  --env NAME[=VALUE]    pass NAME from inhook's environment, or set it\n"
+"  --log-stderr          log to standard error instead of syslog\n"
+"  --help, --version\n"
+"\n"
+"Status: 200 hook exited 0; 403 signature missing or wrong; 400 bad HTTP or\n"
+"JSON; 422 JSON not exportable; 413 body too large; 408 too slow;\n"
+"500 hook failed or could not start; 504 hook timed out.\n";
+
+/* fds 0-2 must be open so that nothing inhook opens lands on them. */
+static void
+std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0 && fd <= 2)
+		fcntl(fd, F_SETFD, 0);
+	if (fd > 2)
+		close(fd);
+}
+
+static int
+cmd_sign(int argc, char **argv)
+{
+	struct secret s;
+	const char *file = NULL, *body = NULL, *why;
+	unsigned char *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	char out[72];
+	ssize_t r;
+	int i, fd = 0;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--secret-file") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else if (strncmp(argv[i], "--secret-file=", 14) == 0)
+			file = argv[i] + 14;
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			break;
+		else if (!body)
+			body = argv[i];
+		else
+			break;
+	}
+	if (i < argc || !file) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (secret_load(&s, file, &why) < 0) {
+		fprintf(stderr, "inhook sign: %s: %s\n", file, why);
+		return EXIT_USAGE;
+	}
+	if (body && strcmp(body, "-") != 0 &&
+	    (fd = open(body, O_RDONLY | O_CLOEXEC)) < 0) {
+		perror(body);
+		return EXIT_TEMP;
+	}
+	for (;;) {
+		if (len == cap) {
+			if (cap >= BODY_LIMIT) {
+				fprintf(stderr, "inhook sign: body over %lu bytes\n",
+				    (unsigned long)BODY_LIMIT);
+				return EXIT_USAGE;
+			}
+			cap = cap ? cap * 2 : 65536;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				perror("inhook sign");
+				return EXIT_TEMP;
+			}
+			buf = nb;
+		}
+		if ((r = read(fd, buf + len, cap - len)) == 0)
+			break;
+		if (r < 0) {
+			perror("inhook sign: read");
+			return EXIT_TEMP;
+		}
+		len += (size_t)r;
+	}
+	sig_format_jobserv(s.key, s.len, buf ? buf : (unsigned char *)"", len, out);
+	secret_wipe(&s);
+	free(buf);
+	puts(out);
+	return fflush(stdout) == 0 ? 0 : EXIT_TEMP;
+}
+
+/* A usage error on a live connection: log it where logs go, and answer 500
+ * so the sender is not left waiting. */
+static int
+bad_usage(const struct config *c, const char *err)
+{
+	char out[RESPONSE_MAX];
+	size_t n;
+
+	if (c->log_stderr || !io_is_socket(2)) {
+		fprintf(stderr, "inhook: %s\n%s", err, usage);
+	} else {
+		log_init(0);
+		log_line(LOG_ERR, "usage error: %s", err);
+	}
+	if (io_is_socket(0) || io_is_socket(1)) {
+		n = response_format(out, S_INTERNAL_ERROR, NULL, NULL, 0, time(NULL));
+		(void)io_write_all(1, out, n, io_now_ms() + 1000);
+		io_staged_close(0, 1);
+	}
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config c;
+	char err[256];
+
+	signal(SIGPIPE, SIG_IGN);
+	std_fds();
+	if (argc > 1 && strcmp(argv[1], "sign") == 0)
+		return cmd_sign(argc, argv);
+	if (opts_parse(argc, argv, &c, err, sizeof err) < 0)
+		return bad_usage(&c, err);
+	if (c.help) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (c.version) {
+		puts("inhook " VERSION);
+		return 0;
+	}
+	log_init(c.log_stderr);
+	return serve(&c);
+}

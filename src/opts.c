@@ -1,0 +1,216 @@
+/* opts.c: command-line parsing and checking. Options come before HOOK;
+ * the first argument that is not an option, or everything after "--", is
+ * HOOK and its ARGs. Each option takes its value as the next argument or
+ * after "=". Every value is checked here, once, so the request path can
+ * trust the config. */
+#include <stdio.h>
+#include <string.h>
+
+#include "opts.h"
+
+const char *const opts_fixed_names[] = {
+	"PATH", "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "CONTENT_TYPE",
+	"CONTENT_LENGTH", "REMOTE_ADDR", "REMOTE_PORT", "INHOOK_", NULL
+};
+
+int
+opts_number(const char *s, unsigned long lo, unsigned long hi,
+            unsigned long *out)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i == 10)
+			return -1;
+		n = n * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (i == 0 || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+starts_with(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+static int
+prefix_ok(const char *p)
+{
+	size_t i;
+
+	if (!(p[0] >= 'A' && p[0] <= 'Z') || strlen(p) > PREFIX_MAX)
+		return 0;
+	for (i = 1; p[i]; i++)
+		if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
+		    p[i] == '_'))
+			return 0;
+	for (i = 0; opts_fixed_names[i]; i++)
+		if (starts_with(opts_fixed_names[i], p))
+			return 0;
+	return !starts_with(p, "INHOOK_");
+}
+
+/* NAME or NAME=VALUE with NAME of [A-Za-z_][A-Za-z0-9_]*. */
+static int
+env_ok(const char *e, const char *prefix)
+{
+	size_t i, n;
+
+	for (n = 0; e[n] && e[n] != '='; n++)
+		if (!((e[n] >= 'A' && e[n] <= 'Z') || (e[n] >= 'a' && e[n] <= 'z') ||
+		    e[n] == '_' || (n > 0 && e[n] >= '0' && e[n] <= '9')))
+			return 0;
+	if (n == 0 || strncmp(e, prefix, strlen(prefix)) == 0)
+		return 0;
+	for (i = 0; opts_fixed_names[i]; i++) {
+		const char *f = opts_fixed_names[i];
+		size_t fl = strlen(f);
+		if (strcmp(f, "PATH") == 0)
+			continue;
+		if (f[fl - 1] == '_' ? strncmp(e, f, fl) == 0 :
+		    (n == fl && strncmp(e, f, n) == 0))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+path_ok(const char *p)
+{
+	size_t i;
+
+	if (p[0] != '/' || strlen(p) > PATH_OPT_MAX)
+		return 0;
+	for (i = 0; p[i]; i++)
+		if (p[i] <= ' ' || p[i] >= 0x7f || p[i] == '?' || p[i] == '#')
+			return 0;
+	return 1;
+}
+
+int
+opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
+{
+	static const char *const valued[] = {
+		"--secret-file", "--path", "--prefix", "--max-body", "--timeout",
+		"--hook-timeout", "--env", NULL
+	};
+	unsigned long n;
+	const char *val;
+	size_t k, len;
+	int i;
+
+	memset(c, 0, sizeof *c);
+	c->path = "/webhook";
+	c->prefix = "WEBHOOK_";
+	c->max_body = BODY_DEFAULT;
+	c->timeout = TIMEOUT_DEFAULT;
+	c->hook_timeout = HOOK_TIMEOUT_DEFAULT;
+
+	for (i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			c->help = 1;
+			return 0;
+		}
+		if (strcmp(a, "--version") == 0) {
+			c->version = 1;
+			return 0;
+		}
+		if (strcmp(a, "--log-stderr") == 0) {
+			c->log_stderr = 1;
+			continue;
+		}
+		for (k = 0; valued[k]; k++) {
+			len = strlen(valued[k]);
+			if (strncmp(a, valued[k], len) == 0 &&
+			    (a[len] == '\0' || a[len] == '='))
+				break;
+		}
+		if (!valued[k]) {
+			snprintf(err, errlen, "unknown option %.64s", a);
+			return -1;
+		}
+		if (a[len] == '=') {
+			val = a + len + 1;
+		} else if (i + 1 < argc) {
+			val = argv[++i];
+		} else {
+			snprintf(err, errlen, "%s needs a value", valued[k]);
+			return -1;
+		}
+		switch (k) {
+		case 0: c->secret_file = val; break;
+		case 1: c->path = val; break;
+		case 2: c->prefix = val; break;
+		case 3:
+			if (opts_number(val, 1, BODY_LIMIT, &n) < 0) {
+				snprintf(err, errlen, "--max-body takes 1 to %lu",
+				    (unsigned long)BODY_LIMIT);
+				return -1;
+			}
+			c->max_body = n;
+			break;
+		case 4: case 5:
+			if (opts_number(val, 1, TIMEOUT_LIMIT, &n) < 0) {
+				snprintf(err, errlen, "%s takes 1 to %d seconds",
+				    valued[k], TIMEOUT_LIMIT);
+				return -1;
+			}
+			if (k == 4)
+				c->timeout = (int)n;
+			else
+				c->hook_timeout = (int)n;
+			break;
+		case 6:
+			if (c->nenv == ENV_OPTS_MAX) {
+				snprintf(err, errlen, "more than %d --env", ENV_OPTS_MAX);
+				return -1;
+			}
+			c->envs[c->nenv++] = val;
+			break;
+		}
+	}
+	if (c->help || c->version)
+		return 0;
+	if (i >= argc) {
+		snprintf(err, errlen, "no HOOK given");
+		return -1;
+	}
+	c->hook = argv + i;
+	if (argc - i > ARGS_MAX) {
+		snprintf(err, errlen, "more than %d HOOK arguments", ARGS_MAX);
+		return -1;
+	}
+	if (c->secret_file == NULL || c->secret_file[0] == '\0') {
+		snprintf(err, errlen, "--secret-file is required");
+		return -1;
+	}
+	if (!path_ok(c->path)) {
+		snprintf(err, errlen, "--path must start with / and hold no space, ? or #");
+		return -1;
+	}
+	if (!prefix_ok(c->prefix)) {
+		snprintf(err, errlen, "--prefix must match [A-Z][A-Z0-9_]* and not "
+		    "begin a name inhook sets (PATH, REQUEST_*, INHOOK_*...)");
+		return -1;
+	}
+	for (k = 0; k < c->nenv; k++) {
+		if (!env_ok(c->envs[k], c->prefix)) {
+			snprintf(err, errlen, "--env %.64s: NAME must match "
+			    "[A-Za-z_][A-Za-z0-9_]*, not start with the prefix, "
+			    "and not be a name inhook sets", c->envs[k]);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* opts.h: inhook's command line. */
+#ifndef INHOOK_OPTS_H
+#define INHOOK_OPTS_H
+
+#include <stddef.h>
+#include "limits.h"
+
+struct config {
+	const char *secret_file;
+	const char *path;           /* --path, default /webhook */
+	const char *prefix;         /* --prefix, default WEBHOOK_ */
+	unsigned long max_body;     /* --max-body */
+	int timeout;                /* --timeout, seconds */
+	int hook_timeout;           /* --hook-timeout, seconds */
+	const char *envs[ENV_OPTS_MAX];  /* --env NAME or NAME=VALUE */
+	size_t nenv;
+	int log_stderr;
+	char **hook;                /* HOOK ARG..., NULL-terminated, in argv */
+	int help, version;
+};
+
+/* Names inhook itself sets for the hook; --prefix and --env must stay clear
+ * of them (PATH may be replaced with --env PATH=...). */
+extern const char *const opts_fixed_names[];
+
+/* Parses argv[1..argc) into c. Returns 0, or -1 with a message in err. */
+int opts_parse(int argc, char **argv, struct config *c, char *err,
+               size_t errlen);
+
+/* Parses a decimal number of at most 10 digits in [lo, hi]. Returns 0 or -1. */
+int opts_number(const char *s, unsigned long lo, unsigned long hi,
+                unsigned long *out);
+
+#endif

@@ -1,0 +1,18 @@
+/* response.h: formatting of inhook's answers. */
+#ifndef INHOOK_RESPONSE_H
+#define INHOOK_RESPONSE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define RESPONSE_MAX 512
+
+/* Formats a complete HTTP/1.1 response into out (RESPONSE_MAX bytes): the
+ * status line, Date (from now), Content-Type text/plain, Content-Length,
+ * Connection: close, Allow when allow is not NULL, then a body of text (the
+ * reason phrase when text is NULL) and a newline, left out with head_only
+ * but still counted. Returns its length. */
+size_t response_format(char *out, int status, const char *allow,
+                       const char *text, int head_only, time_t now);
+
+#endif

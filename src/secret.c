@@ -1,0 +1,72 @@
+/* secret.c: loads the secret file. Bounded by SECRET_MAX; the key never
+ * leaves this struct except to the HMAC; wiped when no longer needed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "secret.h"
+
+static int
+space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int
+secret_load(struct secret *s, const char *path, const char **why)
+{
+	char full[PATH_MAX];
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	unsigned char buf[SECRET_MAX + 1];
+	size_t len = 0, b = 0;
+	ssize_t r;
+	int fd;
+
+	s->len = 0;
+	if (path[0] != '/' && dir && dir[0]) {
+		if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, path) >=
+		    sizeof full) {
+			*why = "secret file path too long";
+			return -1;
+		}
+		path = full;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		*why = "cannot open secret file";
+		return -1;
+	}
+	while (len < sizeof buf &&
+	    ((r = read(fd, buf + len, sizeof buf - len)) > 0 ||
+	    (r < 0 && errno == EINTR)))
+		if (r > 0)
+			len += (size_t)r;
+	close(fd);
+	if (len > SECRET_MAX) {
+		*why = "secret file larger than SECRET_MAX";
+		memset(buf, 0, sizeof buf);
+		return -1;
+	}
+	while (len > 0 && space(buf[len - 1]))
+		len--;
+	while (b < len && space(buf[b]))
+		b++;
+	if (b == len) {
+		*why = "secret file is empty";
+		return -1;
+	}
+	memcpy(s->key, buf + b, len - b);
+	s->len = len - b;
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
+void
+secret_wipe(struct secret *s)
+{
+	explicit_bzero(s->key, sizeof s->key);
+	s->len = 0;
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs, on Debian and as root, what building and testing inhook needs.
+# Quiet when everything is there; says what is missing otherwise.
+pkgs="gcc make libbearssl-dev libjsmn-dev curl python3 python3-requests xinetd systemd"
+[ -n "$INHOOK_DEPS_EXTRA" ] && pkgs="$pkgs $INHOOK_DEPS_EXTRA"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
+		echo "apt-get install failed for:$missing" >&2; exit 1; }
+else
+	echo "missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
+	exit 1
+fi

@@ -1,0 +1,61 @@
+# tests/lib.sh: shared by the shell suites. Source it; it sets
+#   TOP      the tree's top         INHOOK  the binary under test
+#   T        a private temp dir (removed on exit)
+#   SECRET   a secret file ($T/secret, "UseSomethingGoodHere" plus newline)
+#   SAMPLE   the JobServ sample build report (tests/data/jobserv-build.json)
+# and the helpers below. Every suite prints "ok - NAME" / "not ok - NAME".
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+case "$TOP" in */tests) TOP=${TOP%/tests} ;; esac
+INHOOK="$TOP/inhook"
+SAMPLE="$TOP/tests/data/jobserv-build.json"
+T=$(mktemp -d /tmp/inhook-test.XXXXXX)
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+SECRET="$T/secret"
+echo UseSomethingGoodHere > "$SECRET"
+
+ok() { echo "ok - $*"; }
+nok() { echo "not ok - $*"; }
+
+# check NAME COMMAND...: ok when COMMAND succeeds
+check() { _n=$1; shift; if "$@"; then ok "$_n"; else nok "$_n"; fi; }
+
+# same NAME GOT WANT: ok when equal, else shows both
+same() {
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1"; echo "#   got:  $2"; echo "#   want: $3"; fi
+}
+
+# sign FILE: prints the X-JobServ-Sig value for FILE with $SECRET
+sign() { "$INHOOK" sign --secret-file "$SECRET" "$1"; }
+
+# rawpost FILE [SIG] [PATH]: prints a complete raw POST of FILE
+rawpost() {
+	_sig=${2-$(sign "$1")}
+	printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-JobServ-Sig: %s\r\nContent-Length: %d\r\n\r\n' \
+	    "${3:-/webhook}" "$_sig" "$(wc -c < "$1")"
+	cat "$1"
+}
+
+# status: the status code from the first line of a response on stdin
+status() { head -n 1 | cut -d' ' -f2; }
+
+# A hook that records its environment, stdin, arguments and run count in $1.
+# Exits with the code in $1/exit if present.
+mkhook() {
+	mkdir -p "$1"
+	cat > "$1/hook" <<HOOK
+#!/bin/sh
+d="$1"
+env | LC_ALL=C sort > "\$d/env"
+cat > "\$d/stdin"
+printf '%s\n' "\$@" > "\$d/args"
+echo run >> "\$d/runs"
+[ -f "\$d/sleep" ] && sleep "\$(cat "\$d/sleep")"
+[ -f "\$d/exit" ] && exit "\$(cat "\$d/exit")"
+exit 0
+HOOK
+	chmod 755 "$1/hook"
+}
+
+# runs DIR: how many times the hook in DIR ran
+runs() { if [ -f "$1/runs" ]; then wc -l < "$1/runs" | tr -d ' '; else echo 0; fi; }

@@ -25,9 +25,14 @@ SRC  = src/main.c src/serve.c src/opts.c src/http.c src/chunked.c src/sig.c \
 LIB  = $(filter-out src/main.c,$(SRC))
 HDR  = $(wildcard src/*.h)
 
+# BUILD holds the unit tests (and, for check-sanitize, its own inhook).
+BUILD ?= tests/build
+BIN   ?= inhook
+
 all: inhook
 
-inhook: $(SRC) $(HDR)
+$(BIN): $(SRC) $(HDR) Makefile
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(LDHARDEN) $(LDFLAGS) -o $@ $(SRC) $(BEARSSL) $(LDLIBS)
 
 # Fully static, for FROM scratch containers.
@@ -53,15 +58,29 @@ uninstall:
 deps:
 	@sh tests/deps.sh
 
-check: deps inhook
+# Unit tests: one binary per tests/unit/test_*.c, linked with every module
+# but main.c, built with the same flags as inhook.
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRC))
+
+$(BUILD)/test_%: tests/unit/test_%.c $(LIB) $(HDR) tests/unit/check.h Makefile
+	@mkdir -p $(BUILD)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Isrc $(LDHARDEN) $(LDFLAGS) -o $@ $< $(LIB) $(BEARSSL) $(LDLIBS)
+
+unit: $(UNIT_BIN)
+
+check: deps inhook unit
 	@sh tests/run.sh
 
+# The whole suite, unit to integration, with ASan and UBSan, built apart
+# from the normal binary in tests/build/asan.
+SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-sanitize: deps
-	@$(MAKE) --no-print-directory clean
-	@$(MAKE) --no-print-directory inhook \
-	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	    HARDEN='-fPIE' LDFLAGS='-fsanitize=address,undefined'
-	@INHOOK_SANITIZE=1 sh tests/run.sh; st=$$?; $(MAKE) --no-print-directory clean; exit $$st
+	@$(MAKE) --no-print-directory BUILD=tests/build/asan BIN=tests/build/asan/inhook \
+	    CFLAGS='$(SAN)' HARDEN= LDFLAGS='-fsanitize=address,undefined' \
+	    tests/build/asan/inhook unit
+	@INHOOK=$(CURDIR)/tests/build/asan/inhook UNIT_DIR=tests/build/asan \
+	    INHOOK_SANITIZE=1 ASAN_OPTIONS=detect_leaks=0 sh tests/run.sh
 
 demo: deps inhook
 	@sh tests/demo.sh
@@ -70,4 +89,4 @@ clean:
 	rm -f inhook inhook-static
 	rm -rf tests/build
 
-.PHONY: all static install install-systemd uninstall deps check check-sanitize demo clean
+.PHONY: unit all static install install-systemd uninstall deps check check-sanitize demo clean

@@ -6,7 +6,7 @@
 # and the helpers below. Every suite prints "ok - NAME" / "not ok - NAME".
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 case "$TOP" in */tests) TOP=${TOP%/tests} ;; esac
-INHOOK="$TOP/inhook"
+INHOOK="${INHOOK:-$TOP/inhook}"
 SAMPLE="$TOP/tests/data/jobserv-build.json"
 T=$(mktemp -d /tmp/inhook-test.XXXXXX)
 chmod 755 "$T"

@@ -8,7 +8,7 @@ cd "$top" || exit 1
 pass=0 fail=0 skip=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for suite in tests/build/test_* tests/*/run.sh; do
+for suite in ${UNIT_DIR:-tests/build}/test_* tests/*/run.sh; do
 	[ -x "$suite" ] || [ "${suite%.sh}" != "$suite" ] || continue
 	[ -e "$suite" ] || continue
 	echo "# $suite"

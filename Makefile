@@ -21,7 +21,7 @@ LDLIBS  ?=
 
 SRC  = src/main.c src/serve.c src/opts.c src/http.c src/chunked.c src/sig.c \
        src/json.c src/payload.c src/env.c src/hook.c src/io.c src/log.c \
-       src/response.c src/secret.c src/status.c
+       src/response.c src/secret.c src/status.c src/scheme.c src/form.c
 LIB  = $(filter-out src/main.c,$(SRC))
 HDR  = $(wildcard src/*.h)
 
@@ -63,11 +63,20 @@ deps:
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRC))
 
-$(BUILD)/test_%: tests/unit/test_%.c $(LIB) $(HDR) tests/unit/check.h Makefile
-	@mkdir -p $(BUILD)
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Isrc $(LDHARDEN) $(LDFLAGS) -o $@ $< $(LIB) $(BEARSSL) $(LDLIBS)
+LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB))
+
+# Modules are compiled without -iquote: src/limits.h must not stand in for
+# the C library's <limits.h>. Tests find the headers with -iquote src.
+$(BUILD)/obj/%.o: src/%.c $(HDR) Makefile
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJ) tests/unit/check.h
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -iquote src $(LDHARDEN) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(BEARSSL) $(LDLIBS)
 
 unit: $(UNIT_BIN)
+
+.SECONDARY: $(LIB_OBJ)
 
 check: deps inhook unit
 	@sh tests/run.sh

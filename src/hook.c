@@ -36,20 +36,39 @@ close_from(int lo, int hi)
 		close(fd);
 }
 
+/* SIG_DFL for every signal. The C library refuses the two real-time signals
+ * it keeps for itself, yet a parent may have left them ignored, and
+ * ignored dispositions survive execve: reset those with the system call. */
+static void
+default_signals(void)
+{
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		unsigned long mask;
+	} k;
+	struct sigaction sa;
+	int s;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	memset(&k, 0, sizeof k);   /* handler NULL is SIG_DFL */
+	for (s = 1; s < NSIG; s++)
+		if (sigaction(s, &sa, NULL) < 0 && s != SIGKILL && s != SIGSTOP)
+			syscall(SYS_rt_sigaction, s, &k, NULL, sizeof k.mask);
+}
+
 static void
 child(char *const argv[], char *const envp[], int stdin_fd, int out_fd,
       int err_fd)
 {
-	struct sigaction sa;
 	sigset_t none;
-	int s, e;
+	int e;
 
 	setpgid(0, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (s = 1; s < NSIG; s++)
-		sigaction(s, &sa, NULL);
+	default_signals();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (dup2(stdin_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)

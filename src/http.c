@@ -223,6 +223,12 @@ http_head_scan(const unsigned char *buf, size_t len, struct headscan *s,
 	for (i = s->pos; i < len; i++) {
 		if (buf[i] == '\n')
 			return S_BAD_REQUEST;          /* bare LF */
+		/* a byte here, not the LF of a CRLF, passes the limit: the
+		 * same answer however the bytes were split into calls */
+		if (!s->reqline_done && i + 1 >= REQLINE_MAX)
+			return S_URI_TOO_LONG;
+		if (i + 1 >= HEAD_MAX)
+			return S_HEADERS_TOO_LARGE;
 		if (buf[i] != '\r')
 			continue;
 		if (i + 1 == len)

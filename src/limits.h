@@ -39,6 +39,9 @@
 
 /* Everything else */
 #define SECRET_MAX        1024    /* bytes of a secret file */
+#define SECRETS_MAX       8       /* --secret-file options */
+#define SCHEMES_MAX       8       /* --scheme options */
+#define TOLERANCE_DEFAULT 300     /* --tolerance: Standard Webhooks timestamps */
 #define PREFIX_MAX        64      /* --prefix */
 #define PATH_OPT_MAX      1024    /* --path */
 #define LOG_FIELD_MAX     200     /* bytes of one peer-supplied field in a log line */

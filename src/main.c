@@ -85,7 +85,7 @@ cmd_sign(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (secret_load(&s, file, &why) < 0) {
+	if (secret_load(&s, file, 1, &why) < 0) {
 		fprintf(stderr, "inhook sign: %s: %s\n", file, why);
 		return EXIT_USAGE;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "opts.h"
+#include "scheme.h"
 
 const char *const opts_fixed_names[] = {
 	"PATH", "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "CONTENT_TYPE",
@@ -96,7 +97,7 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 {
 	static const char *const valued[] = {
 		"--secret-file", "--path", "--prefix", "--max-body", "--timeout",
-		"--hook-timeout", "--env", NULL
+		"--hook-timeout", "--env", "--scheme", "--tolerance", NULL
 	};
 	unsigned long n;
 	const char *val;
@@ -109,6 +110,7 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	c->max_body = BODY_DEFAULT;
 	c->timeout = TIMEOUT_DEFAULT;
 	c->hook_timeout = HOOK_TIMEOUT_DEFAULT;
+	c->tolerance = TOLERANCE_DEFAULT;
 
 	for (i = 1; i < argc; i++) {
 		char *a = argv[i];
@@ -130,6 +132,10 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			c->log_stderr = 1;
 			continue;
 		}
+		if (strcmp(a, "--allow-shared-secret") == 0) {
+			c->allow_shared_secret = 1;
+			continue;
+		}
 		for (k = 0; valued[k]; k++) {
 			len = strlen(valued[k]);
 			if (strncmp(a, valued[k], len) == 0 &&
@@ -149,7 +155,14 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			return -1;
 		}
 		switch (k) {
-		case 0: c->secret_file = val; break;
+		case 0:
+			if (c->nsecret == SECRETS_MAX || val[0] == '\0') {
+				snprintf(err, errlen, "--secret-file: empty, or more "
+				    "than %d", SECRETS_MAX);
+				return -1;
+			}
+			c->secret_files[c->nsecret++] = val;
+			break;
 		case 1: c->path = val; break;
 		case 2: c->prefix = val; break;
 		case 3:
@@ -178,6 +191,24 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			}
 			c->envs[c->nenv++] = val;
 			break;
+		case 7:
+			if (c->nscheme == SCHEMES_MAX ||
+			    scheme_by_name(val) == SCHEME_NONE) {
+				snprintf(err, errlen, "--scheme takes jobserv, github, "
+				    "gitea, gitlab or standard, at most %d times",
+				    SCHEMES_MAX);
+				return -1;
+			}
+			c->schemes[c->nscheme++] = scheme_by_name(val);
+			break;
+		case 8:
+			if (opts_number(val, 1, TIMEOUT_LIMIT, &n) < 0) {
+				snprintf(err, errlen, "--tolerance takes 1 to %d seconds",
+				    TIMEOUT_LIMIT);
+				return -1;
+			}
+			c->tolerance = (long long)n;
+			break;
 		}
 	}
 	if (c->help || c->version)
@@ -191,10 +222,12 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "more than %d HOOK arguments", ARGS_MAX);
 		return -1;
 	}
-	if (c->secret_file == NULL || c->secret_file[0] == '\0') {
+	if (c->nsecret == 0) {
 		snprintf(err, errlen, "--secret-file is required");
 		return -1;
 	}
+	if (c->nscheme == 0)
+		c->schemes[c->nscheme++] = SCHEME_JOBSERV;
 	if (!path_ok(c->path)) {
 		snprintf(err, errlen, "--path must start with / and hold no space, ? or #");
 		return -1;

@@ -6,7 +6,12 @@
 #include "limits.h"
 
 struct config {
-	const char *secret_file;
+	const char *secret_files[SECRETS_MAX];  /* --secret-file, any verifies */
+	size_t nsecret;
+	int allow_shared_secret;    /* --allow-shared-secret */
+	int schemes[SCHEMES_MAX];   /* --scheme, as enum scheme, in given order */
+	size_t nscheme;
+	long long tolerance;        /* --tolerance, seconds */
 	const char *path;           /* --path, default /webhook */
 	const char *prefix;         /* --prefix, default WEBHOOK_ */
 	unsigned long max_body;     /* --max-body */

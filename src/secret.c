@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "secret.h"
@@ -17,8 +18,10 @@ space(unsigned char c)
 }
 
 int
-secret_load(struct secret *s, const char *path, const char **why)
+secret_load(struct secret *s, const char *path, int allow_shared,
+            const char **why)
 {
+	struct stat st;
 	char full[PATH_MAX];
 	const char *dir = getenv("CREDENTIALS_DIRECTORY");
 	unsigned char buf[SECRET_MAX + 1];
@@ -37,6 +40,17 @@ secret_load(struct secret *s, const char *path, const char **why)
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
 		*why = "cannot open secret file";
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*why = "secret file is not a regular file";
+		return -1;
+	}
+	if (!allow_shared && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		close(fd);
+		*why = "secret file is readable or writable by other users "
+		    "(chmod 600 it, or give --allow-shared-secret)";
 		return -1;
 	}
 	while (len < sizeof buf &&

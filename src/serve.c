@@ -24,6 +24,8 @@
 #include "log.h"
 #include "payload.h"
 #include "response.h"
+#include "form.h"
+#include "scheme.h"
 #include "secret.h"
 #include "serve.h"
 #include "sig.h"
@@ -35,7 +37,7 @@ static unsigned char head[HEAD_MAX];
 static unsigned char raw[READ_CHUNK];
 static struct env env;
 static char *envp[ENV_VARS_MAX + 1];
-static struct secret secret;
+static struct secret secrets[SECRETS_MAX];
 
 struct req {
 	const struct config *c;
@@ -51,6 +53,11 @@ struct req {
 	int status;
 	const char *allow;
 	const char *why;
+	struct scheme_req sr;            /* the sender's scheme and its headers */
+	int secret_index;                /* which --secret-file verified */
+	unsigned char *json;             /* the JSON: the body, or its form field */
+	size_t jsonlen;
+	char key[2 * SIG_MAC_LEN + 1];   /* the delivery's identity, in hex */
 	int hook_ran;
 	struct hook_result hook;
 };
@@ -254,20 +261,94 @@ fixed_env(struct req *q)
 		st |= put("REMOTE_ADDR", q->addr, strlen(q->addr));
 		st |= put("REMOTE_PORT", q->port, strlen(q->port));
 	}
+	n = strlen(scheme_name(q->sr.scheme));
+	st |= put("INHOOK_SCHEME", scheme_name(q->sr.scheme), n);
+	if (q->sr.event.len)
+		st |= put_span("INHOOK_EVENT", q->sr.event);
+	if (q->sr.delivery.len)
+		st |= put_span("INHOOK_DELIVERY", q->sr.delivery);
 	return st ? S_INTERNAL_ERROR : 0;
 }
 
-/* Everything after the head: framing, secret, signature, body, JSON, hook. */
+static long long
+now_s(void)
+{
+	/* For tests only: a fixed clock for Standard Webhooks timestamps. */
+	const char *t = getenv("INHOOK_NOW");
+	unsigned long n;
+
+	if (t && opts_number(t, 0, 4000000000UL, &n) == 0)
+		return (long long)n;
+	return (long long)time(NULL);
+}
+
+/* Loads every --secret-file; all must load. */
 static int
-webhook(struct req *q)
+load_secrets(struct req *q)
+{
+	const struct config *c = q->c;
+	const char *why;
+	size_t i, k;
+
+	for (i = 0; i < c->nsecret; i++) {
+		if (secret_load(&secrets[i], c->secret_files[i],
+		    c->allow_shared_secret, &why) == 0)
+			continue;
+		for (k = 0; k < i; k++)
+			secret_wipe(&secrets[k]);
+		q->why = why;
+		return S_INTERNAL_ERROR;
+	}
+	return 0;
+}
+
+/* With a form-encoded body (GitHub's "application/x-www-form-urlencoded"
+ * option), the JSON is the "payload" field: decode it into its own map. */
+static int
+form_json(struct req *q)
+{
+	struct span ct;
+	size_t i;
+
+	q->json = q->body;
+	q->jsonlen = q->bodylen;
+	if (!http_header(&q->r, "content-type", &ct))
+		return 0;
+	for (i = 0; i < ct.len && ct.p[i] != ';' && ct.p[i] != ' ' &&
+	    ct.p[i] != '\t'; i++)
+		;
+	if (!span_caseeq((struct span){ ct.p, i },
+	    "application/x-www-form-urlencoded"))
+		return 0;
+	if (q->bodylen == 0) {
+		q->why = "form-encoded body without a payload field";
+		return S_BAD_REQUEST;
+	}
+	q->json = mmap(NULL, q->bodylen, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q->json == MAP_FAILED) {
+		q->json = NULL;
+		q->why = "cannot map the form payload";
+		return S_INTERNAL_ERROR;
+	}
+	if (form_field(q->body, q->bodylen, "payload", q->json, &q->jsonlen)) {
+		q->why = "form-encoded body without a well-formed payload field";
+		return S_BAD_REQUEST;
+	}
+	return 0;
+}
+
+/* Everything between the head and the JSON: framing, secrets, signature
+ * headers, body, signature. Sets q->key to what identifies the delivery. */
+static int
+verify(struct req *q)
 {
 	const struct config *c = q->c;
 	struct request *r = &q->r;
 	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-	const char *why;
-	struct span sv;
-	unsigned char mac[SIG_MAC_LEN];
-	size_t n;
+	const unsigned char *keys[SECRETS_MAX];
+	size_t klens[SECRETS_MAX], i;
+	unsigned char id[SIG_MAC_LEN];
 	int st;
 
 	if (r->framing == F_NONE) {
@@ -278,44 +359,52 @@ webhook(struct req *q)
 		q->why = "declared body over --max-body";
 		return S_PAYLOAD_TOO_LARGE;
 	}
-	if (secret_load(&secret, c->secret_file, &why) < 0) {
-		q->why = why;
-		return S_INTERNAL_ERROR;
-	}
-	n = http_header(r, "x-jobserv-sig", &sv);
-	if (n == 0) {
-		q->why = "no X-JobServ-Sig";
-		return S_FORBIDDEN;
-	}
-	if (n > 1) {
-		q->why = "more than one X-JobServ-Sig";
-		return S_BAD_REQUEST;
-	}
-	if (sig_parse_jobserv(sv.p, sv.len, mac) != 0) {
-		q->why = "malformed X-JobServ-Sig";
-		return S_FORBIDDEN;
-	}
+	if ((st = load_secrets(q)) != 0)
+		return st;
+	if ((st = scheme_select(r, (const enum scheme *)c->schemes, c->nscheme,
+	    now_s(), c->tolerance, &q->sr, &q->why)) != 0)
+		goto out;
 	if (r->expect == E_CONTINUE &&
 	    io_write_all(1, cont, sizeof cont - 1, q->deadline) < 0) {
 		q->why = "cannot write 100 Continue";
-		return S_INTERNAL_ERROR;
+		st = S_INTERNAL_ERROR;
+		goto out;
 	}
 	if ((st = read_body(q)) != 0)
-		return st;
-	st = sig_check_jobserv(secret.key, secret.len, sv.p, sv.len,
-	    q->body ? q->body : (const unsigned char *)"", q->bodylen);
-	secret_wipe(&secret);
-	if (st) {
-		q->why = "signature does not match";
-		return st;
+		goto out;
+	for (i = 0; i < c->nsecret; i++) {
+		keys[i] = secrets[i].key;
+		klens[i] = secrets[i].len;
 	}
+	q->secret_index = scheme_verify(&q->sr, keys, klens, c->nsecret,
+	    q->body ? q->body : (const unsigned char *)"", q->bodylen, id);
+	if (q->secret_index < 0) {
+		q->why = "signature does not match";
+		st = S_FORBIDDEN;
+		goto out;
+	}
+	sig_hex(id, SIG_MAC_LEN, q->key);
+	st = form_json(q);
+out:
+	for (i = 0; i < c->nsecret; i++)
+		secret_wipe(&secrets[i]);
+	return st;
+}
+
+/* A verified delivery: its environment, then the hook. */
+static int
+deliver(struct req *q)
+{
+	const struct config *c = q->c;
+	int st;
+
 	env_init(&env);
 	if ((st = fixed_env(q)) != 0) {
 		q->why = "--env values too large for the environment";
 		return st;
 	}
-	if ((st = payload_export(q->body ? q->body : (const unsigned char *)"",
-	    q->bodylen, c->prefix, &env, &q->why)) != 0)
+	if ((st = payload_export(q->json ? q->json : (const unsigned char *)"",
+	    q->jsonlen, c->prefix, &env, &q->why)) != 0)
 		return st;
 	env_vector(&env, envp);
 	q->hook_ran = 1;
@@ -333,7 +422,7 @@ static void
 log_request(struct req *q)
 {
 	char m[LOG_FIELD_MAX * 4 + 8], p[LOG_FIELD_MAX * 4 + 8];
-	char hook[48];
+	char hook[48], sch[48] = "";
 
 	if (!q->hook_ran)
 		snprintf(hook, sizeof hook, "-");
@@ -347,12 +436,15 @@ log_request(struct req *q)
 		snprintf(hook, sizeof hook, "signal:%d", q->hook.code);
 	log_escape(m, sizeof m, q->r.method_s.p, q->r.method_s.len, 16);
 	log_escape(p, sizeof p, q->r.target.p, q->r.target.len, LOG_FIELD_MAX);
+	if (q->sr.scheme != SCHEME_NONE && q->secret_index >= 0)
+		snprintf(sch, sizeof sch, " scheme=%s secret=%d",
+		    scheme_name(q->sr.scheme), q->secret_index + 1);
 	log_line(q->status >= 500 ? LOG_ERR : LOG_INFO,
-	    "peer=%s%s%s method=%s target=\"%s\" status=%d bytes=%zu hook=%s "
+	    "peer=%s%s%s method=%s target=\"%s\" status=%d bytes=%zu%s hook=%s "
 	    "ms=%lld%s%s%s",
 	    q->has_peer ? q->addr : "-", q->has_peer ? ":" : "",
 	    q->has_peer ? q->port : "", m[0] ? m : "-", p, q->status,
-	    q->bodylen, hook, io_now_ms() - q->start,
+	    q->bodylen, sch, hook, io_now_ms() - q->start,
 	    q->why ? " reason=\"" : "", q->why ? q->why : "", q->why ? "\"" : "");
 }
 
@@ -368,6 +460,7 @@ serve(const struct config *c)
 	memset(&q, 0, sizeof q);
 	q.c = c;
 	q.bodyfd = -1;
+	q.secret_index = -1;
 	q.start = io_now_ms();
 	q.deadline = q.start + (long long)c->timeout * 1000;
 	peer(&q);
@@ -387,7 +480,9 @@ serve(const struct config *c)
 	if (st == 0)
 		st = route(&q);
 	if (st == 0)
-		st = q.r.method == M_POST ? webhook(&q) : S_OK;
+		st = q.r.method == M_POST ? verify(&q) : S_OK;
+	if (st == 0 && q.r.method == M_POST)
+		st = deliver(&q);
 	q.status = st;
 	n = response_format(out, st, q.allow, NULL,
 	    q.r.method == M_HEAD, time(NULL));

@@ -3,22 +3,104 @@
  * 403. The MAC compare OR-accumulates the XOR of every byte and branches
  * only on the final result, so its time does not depend on where the
  * first difference lies. BearSSL does the hashing. */
+#include <string.h>
+
 #include <bearssl.h>
 
 #include "sig.h"
 #include "status.h"
 
 void
-sig_hmac(const unsigned char *key, size_t klen, const unsigned char *msg,
-         size_t mlen, unsigned char out[SIG_MAC_LEN])
+sig_hmac_parts(const unsigned char *key, size_t klen,
+               const unsigned char *const *parts, const size_t *lens,
+               size_t n, unsigned char out[SIG_MAC_LEN])
 {
 	br_hmac_key_context kc;
 	br_hmac_context hc;
+	size_t i;
 
 	br_hmac_key_init(&kc, &br_sha256_vtable, key, klen);
 	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, mlen);
+	for (i = 0; i < n; i++)
+		br_hmac_update(&hc, parts[i], lens[i]);
 	br_hmac_out(&hc, out);
+	explicit_bzero(&kc, sizeof kc);
+	explicit_bzero(&hc, sizeof hc);
+}
+
+void
+sig_hmac(const unsigned char *key, size_t klen, const unsigned char *msg,
+         size_t mlen, unsigned char out[SIG_MAC_LEN])
+{
+	sig_hmac_parts(key, klen, &msg, &mlen, 1, out);
+}
+
+void
+sig_sha256(const unsigned char *msg, size_t len, unsigned char out[SIG_MAC_LEN])
+{
+	br_sha256_context sc;
+
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, msg, len);
+	br_sha256_out(&sc, out);
+}
+
+static int
+b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z') return c - 'A';
+	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+	if (c >= '0' && c <= '9') return c - '0' + 52;
+	if (c == '+') return 62;
+	if (c == '/') return 63;
+	return -1;
+}
+
+long
+sig_unbase64(const unsigned char *s, size_t len, unsigned char *out,
+             size_t cap)
+{
+	size_t i, o = 0, pad = 0;
+	unsigned long acc;
+	int k, v;
+
+	if (len % 4)
+		return -1;
+	for (i = 0; i < len; i += 4) {
+		acc = 0;
+		for (k = 0; k < 4; k++) {
+			if (s[i + k] == '=' && i + 4 == len && k >= 2 &&
+			    (k == 3 || s[i + 3] == '=')) {
+				pad++;
+				acc <<= 6;
+				continue;
+			}
+			if (pad || (v = b64val(s[i + k])) < 0)
+				return -1;
+			acc = acc << 6 | (unsigned long)v;
+		}
+		if (o + 3 - pad > cap)
+			return -1;
+		out[o++] = (unsigned char)(acc >> 16);
+		if (pad < 2)
+			out[o++] = (unsigned char)(acc >> 8);
+		if (pad < 1)
+			out[o++] = (unsigned char)acc;
+	}
+	return (long)o;
+}
+
+void
+sig_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
 }
 
 int
@@ -98,16 +180,9 @@ void
 sig_format_jobserv(const unsigned char *secret, size_t slen,
                    const unsigned char *body, size_t blen, char out[72])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[SIG_MAC_LEN];
-	size_t i;
 
 	sig_hmac(secret, slen, body, blen, mac);
-	for (i = 0; i < 7; i++)
-		out[i] = "sha256:"[i];
-	for (i = 0; i < SIG_MAC_LEN; i++) {
-		out[7 + 2 * i] = hex[mac[i] >> 4];
-		out[8 + 2 * i] = hex[mac[i] & 15];
-	}
-	out[71] = '\0';
+	memcpy(out, "sha256:", 7);
+	sig_hex(mac, SIG_MAC_LEN, out + 7);
 }

@@ -12,6 +12,24 @@ void sig_hmac(const unsigned char *key, size_t klen,
               const unsigned char *msg, size_t mlen,
               unsigned char out[SIG_MAC_LEN]);
 
+/* HMAC-SHA256 over the concatenation of n parts. */
+void sig_hmac_parts(const unsigned char *key, size_t klen,
+                    const unsigned char *const *parts, const size_t *lens,
+                    size_t n, unsigned char out[SIG_MAC_LEN]);
+
+/* SHA-256(msg) into out. */
+void sig_sha256(const unsigned char *msg, size_t len,
+                unsigned char out[SIG_MAC_LEN]);
+
+/* Decodes standard base64 (RFC 4648 4, "=" padding required to a multiple
+ * of 4) from s[0..len) into out (cap bytes). Returns the decoded length, or
+ * -1 on a bad character, bad padding, or more than cap bytes. */
+long sig_unbase64(const unsigned char *s, size_t len, unsigned char *out,
+                  size_t cap);
+
+/* Writes the lower-case hex of in[0..n) and a NUL into out (2n+1 bytes). */
+void sig_hex(const unsigned char *in, size_t n, char *out);
+
 /* 1 if a[0..n) equals b[0..n), else 0, in time that depends only on n. */
 int sig_equal(const unsigned char *a, const unsigned char *b, size_t n);
 

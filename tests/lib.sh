@@ -13,6 +13,7 @@ chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
 SECRET="$T/secret"
 echo UseSomethingGoodHere > "$SECRET"
+chmod 600 "$SECRET"
 
 ok() { echo "ok - $*"; }
 nok() { echo "not ok - $*"; }

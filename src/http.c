@@ -372,9 +372,9 @@ parse_te(const struct request *r)
 		}
 	}
 	if (chunked && !last_chunked)
-		return S_BAD_REQUEST;       /* chunked must be final */
+		return S_BAD_REQUEST;       /* chunked not last: RFC 9112 6.3 */
 	if (other)
-		return S_NOT_IMPLEMENTED;
+		return S_NOT_IMPLEMENTED;   /* a coding we do not do: 6.1 */
 	return 0;
 }
 

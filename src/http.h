@@ -63,8 +63,9 @@ int http_parse_reqline(const unsigned char *buf, size_t len, struct request *r);
 /* Parses a complete head buf[0..len), as delimited by http_head_scan, into
  * r, whose spans then point into buf. Checks field syntax, Host, framing
  * (Content-Length, Transfer-Encoding) and Expect. Returns 0 or a status:
- * 400, 417 (unknown expectation), 431 (over HEADERS_MAX fields), 501
- * (transfer coding other than chunked), 505. */
+ * 400 (also when chunked is there but not the final coding, or twice,
+ * RFC 9112 6.3), 417 (unknown expectation), 431 (over HEADERS_MAX fields),
+ * 501 (any transfer coding other than chunked, RFC 9112 6.1), 505. */
 int http_parse(const unsigned char *buf, size_t len, struct request *r);
 
 /* Checks one field line "name: value" (no CRLF) against RFC 9112 5:

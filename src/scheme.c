@@ -39,23 +39,25 @@ one(const struct request *r, const char *name, struct span *v, int *present)
 	return n > 1 ? S_BAD_REQUEST : 0;
 }
 
+/* 1 to 128 visible ASCII bytes; with sp, spaces too (GitLab's events are
+ * "Push Hook" and the like; the value was trimmed, so never at the ends). */
 static int
-visible(struct span v)
+visible(struct span v, int sp)
 {
 	size_t i;
 
 	if (v.len == 0 || v.len > 128)
 		return 0;
 	for (i = 0; i < v.len; i++)
-		if (v.p[i] <= 0x20 || v.p[i] >= 0x7f)
+		if ((v.p[i] <= 0x20 && !(sp && v.p[i] == ' ')) || v.p[i] >= 0x7f)
 			return 0;
 	return 1;
 }
 
 /* One optional header into *v: absent leaves v empty; repeated or not 1 to
- * 128 visible ASCII bytes is 400. */
+ * 128 visible ASCII bytes (sp: or spaces) is 400. */
 static int
-opt(const struct request *r, const char *name, struct span *v)
+opt(const struct request *r, const char *name, struct span *v, int sp)
 {
 	int present = 0;
 
@@ -65,7 +67,7 @@ opt(const struct request *r, const char *name, struct span *v)
 		return S_BAD_REQUEST;
 	if (!present)
 		v->len = 0;
-	else if (!visible(*v))
+	else if (!visible(*v, sp))
 		return S_BAD_REQUEST;
 	return 0;
 }
@@ -75,9 +77,9 @@ static int
 meta(const struct request *r, const char *ev, const char *dl,
      struct scheme_req *s)
 {
-	if (opt(r, ev, &s->event))
+	if (opt(r, ev, &s->event, 1))
 		return S_BAD_REQUEST;
-	return opt(r, dl, &s->delivery);
+	return opt(r, dl, &s->delivery, 0);
 }
 
 static int
@@ -150,7 +152,7 @@ probe(const struct request *r, enum scheme sc, long long now,
 		st = one(r, "webhook-signature", &s->sig, &present);
 		if (!st && present) {
 			st = one(r, "webhook-id", &s->id, &p2);
-			if (!st && (!p2 || !visible(s->id)))
+			if (!st && (!p2 || !visible(s->id, 0)))
 				st = S_FORBIDDEN;
 			if (!st)
 				st = one(r, "webhook-timestamp", &s->ts, &p2);

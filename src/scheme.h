@@ -37,7 +37,8 @@ const char *scheme_name(enum scheme s);
  * and checks the header's form before the body is read: a listed header
  * present twice is 400; no allowed scheme's header, a malformed value, or
  * (standard) a timestamp further than tolerance seconds from now is 403;
- * an event or delivery id that is not 1 to 128 visible ASCII bytes is 400.
+ * an event or delivery id that is not 1 to 128 visible ASCII bytes (spaces
+ * allowed inside an event name) is 400.
  * Returns 0 and fills s, or the status; *why says which. */
 int scheme_select(const struct request *r, const enum scheme *allowed,
                   size_t n, long long now, long long tolerance,

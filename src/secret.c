@@ -61,7 +61,7 @@ secret_load(struct secret *s, const char *path, int allow_shared,
 	close(fd);
 	if (len > SECRET_MAX) {
 		*why = "secret file larger than SECRET_MAX";
-		memset(buf, 0, sizeof buf);
+		explicit_bzero(buf, sizeof buf);
 		return -1;
 	}
 	while (len > 0 && space(buf[len - 1]))

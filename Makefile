@@ -21,7 +21,8 @@ LDLIBS  ?=
 
 SRC  = src/main.c src/serve.c src/opts.c src/http.c src/chunked.c src/sig.c \
        src/json.c src/payload.c src/env.c src/hook.c src/io.c src/log.c \
-       src/response.c src/secret.c src/status.c src/scheme.c src/form.c
+       src/response.c src/secret.c src/status.c src/scheme.c src/form.c \
+       src/lock.c src/filter.c src/dedupe.c src/spool.c src/spoolcmd.c
 LIB  = $(filter-out src/main.c,$(SRC))
 HDR  = $(wildcard src/*.h)
 
@@ -50,6 +51,8 @@ install-systemd:
 	install -d $(DESTDIR)$(UNITDIR)
 	install -m 0644 systemd/inhook.socket $(DESTDIR)$(UNITDIR)/inhook.socket
 	install -m 0644 systemd/inhook@.service $(DESTDIR)$(UNITDIR)/inhook@.service
+	install -m 0644 systemd/inhook-retry.service $(DESTDIR)$(UNITDIR)/inhook-retry.service
+	install -m 0644 systemd/inhook-retry.timer $(DESTDIR)$(UNITDIR)/inhook-retry.timer
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/inhook $(DESTDIR)$(MANDIR)/man8/inhook.8

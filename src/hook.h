@@ -1,6 +1,12 @@
-/* hook.h: running the configured hook program. */
+/* hook.h: running the configured hook program, in two steps so that a
+ * caller can answer between them (--async): hook_start returns once execve
+ * has succeeded or failed, hook_wait supervises the hook to its end. */
 #ifndef INHOOK_HOOK_H
 #define INHOOK_HOOK_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "limits.h"
 
 struct hook_result {
 	int started;    /* execve succeeded */
@@ -8,16 +14,46 @@ struct hook_result {
 	int exited;     /* it exited (else it was killed by a signal) */
 	int code;       /* exit status, or the signal number */
 	int timed_out;  /* killed at the deadline, with its process group */
+	size_t outlen;  /* bytes of standard output captured */
+	int truncated;  /* it wrote more than the capture buffer held */
 };
 
-/* Runs argv[0] with argv and envp by execve (no PATH search, no shell) in a
- * new process group, with stdin_fd as its standard input, its standard
- * output and error going to the log (fd 2 with --log-stderr, else a pipe
- * whose lines are logged), no other descriptors, default signal
- * dispositions and an empty signal mask. Waits until it exits or until
- * timeout_s seconds have passed, then kills its process group with SIGKILL.
- * Returns the status to answer: 200 (exit 0), 500 (non-zero exit, killed by
- * a signal, or could not start: res->err says why), 504 (timed out). */
+/* A started hook. Filled by hook_start, consumed by hook_wait. */
+struct hook {
+	pid_t pid;
+	int pidfd;              /* -1 where the kernel has none */
+	int logfd;              /* read end of the log pipe, or -1 */
+	int outfd;              /* read end of the capture pipe, or -1 */
+	long long deadline;     /* io_now_ms() scale */
+	char logbuf[LOG_LINE_MAX / 2];
+	size_t loglen;
+	unsigned char *out;     /* capture buffer, or NULL */
+	size_t outmax;
+};
+
+/* Starts argv[0] with argv and envp by execve (no PATH search, no shell) in
+ * a new process group, with stdin_fd as its standard input, no other
+ * descriptors but 0-2, default signal dispositions and an empty signal
+ * mask. Its standard error goes to the log (fd 2 with --log-stderr, else a
+ * pipe whose lines are logged); its standard output too, unless out is not
+ * NULL: then up to outmax bytes of it are captured into out (the rest is
+ * read and dropped, res->truncated set). The deadline, timeout_s seconds,
+ * starts now. Returns 0 once execve has succeeded (res->started), or 500
+ * when the hook could not be started (res->err says why; nothing is left
+ * to wait for). A close-on-exec pipe tells which. */
+int hook_start(struct hook *h, char *const argv[], char *const envp[],
+               int stdin_fd, int timeout_s, unsigned char *out, size_t outmax,
+               struct hook_result *res);
+
+/* Supervises a started hook: forwards its log output, captures its
+ * standard output, and waits until it exits or its deadline passes, when
+ * its whole process group is killed with SIGKILL. Output written after the
+ * hook exited (by a background child) is not waited for. Returns 200 (exit
+ * 0), 500 (non-zero exit or killed by a signal) or 504 (timed out). */
+int hook_wait(struct hook *h, struct hook_result *res);
+
+/* hook_start then hook_wait, output to the log. Returns 200, 500 (failed or
+ * could not start: res->err says why) or 504. */
 int hook_run(char *const argv[], char *const envp[], int stdin_fd,
              int timeout_s, struct hook_result *res);
 

@@ -47,4 +47,22 @@
 #define LOG_FIELD_MAX     200     /* bytes of one peer-supplied field in a log line */
 #define LOG_LINE_MAX      1024    /* one log line, hook output included */
 
+/* Delivery: answers, spool, de-duplication, lock, filters */
+#define OUTPUT_DEFAULT    65536   /* --max-output: hook stdout in the answer */
+#define OUTPUT_LIMIT      (1024UL * 1024) /* largest --max-output accepted */
+#define LOCK_WAIT_DEFAULT 30      /* --lock-wait, seconds */
+#define RETRY_AFTER_S     5       /* Retry-After on 409 and 503 (busy, spool or lock) */
+#define WHEN_MAX          16      /* --when options */
+#define WHEN_NAME_MAX     256     /* NAME of one --when */
+#define DEDUPE_DAYS_DEFAULT 7     /* --dedupe-days */
+#define DEDUPE_DAYS_LIMIT 3650    /* largest --dedupe-days accepted */
+#define DEDUPE_WAIT_MS    5000    /* wait for an identical delivery's outcome, then 409 */
+#define DEDUPE_PRUNE_MAX  32      /* claim files looked at per delivery */
+#define DEDUPE_NAME_MAX   128     /* a key longer (or not [A-Za-z0-9_-]) is hashed */
+#define SPOOL_ID_MAX      64      /* bytes of an entry ID */
+#define SPOOL_ENTRIES_MAX 4096    /* entries one "inhook spool" command handles */
+#define SPOOL_ARGV_MAX    (64UL * 1024)   /* the stored HOOK ARG... */
+#define SPOOL_OPTS_MAX    8192    /* the stored options (--lock path...) */
+#define SPOOL_TMP_AGE     (36 * 3600) /* seconds before tmp/ leftovers go */
+
 #endif

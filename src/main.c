@@ -17,6 +17,7 @@
 #include "secret.h"
 #include "serve.h"
 #include "sig.h"
+#include "spoolcmd.h"
 #include "status.h"
 
 #ifndef VERSION
@@ -29,10 +30,16 @@
 static const char usage[] =
 "usage: inhook [OPTIONS] [--] HOOK [ARG...]\n"
 "       inhook sign --secret-file FILE [BODYFILE]\n"
+"       inhook spool list|retry|drop [--spool DIR] [ID...]\n"
 "\n"
 "Answers one signed webhook on stdin/stdout and runs HOOK for it.\n"
 "\n"
-"  --secret-file FILE    shared secret (relative to $CREDENTIALS_DIRECTORY if set)\n"
+"  --secret-file FILE    shared secret (relative to $CREDENTIALS_DIRECTORY if set);\n"
+"                        repeatable, any verifies (rotation); 500 if unusable\n"
+"  --allow-shared-secret accept secret files readable by group or others\n"
+"  --scheme NAME         jobserv (default), github, gitea, gitlab, standard;\n"
+"                        repeatable; 403 without an allowed signature header\n"
+"  --tolerance SECONDS   Standard Webhooks timestamp window (default 300)\n"
 "  --path PATH           request path of the webhook (default /webhook)\n"
 "  --prefix PREFIX       prefix of payload variables (default WEBHOOK_)\n"
 "  --max-body BYTES      largest body accepted (default 1048576)\n"
@@ -40,11 +47,27 @@ static const char usage[] =
 "  --hook-timeout SECONDS  the hook's process group is killed after (default 60)\n"
 "  --env NAME[=VALUE]    pass NAME from inhook's environment, or set it\n"
 "  --log-stderr          log to standard error instead of syslog\n"
+"  --async               answer 202 once the hook started, then supervise it\n"
+"  --respond-output      answer with the hook's stdout (synchronous mode only)\n"
+"  --max-output BYTES    most stdout kept for --respond-output (default 65536)\n"
+"  --spool DIR           keep each delivery on disk until its hook succeeded:\n"
+"                        200 done, 202 kept (failed hooks in DIR/failed), 503 DIR\n"
+"                        unwritable or full\n"
+"  --dedupe DIR          run each delivery once: a repeat gets 200 \"Already\n"
+"                        delivered\", one still undecided 409, DIR unusable 503\n"
+"  --dedupe-days DAYS    forget deliveries after (default 7)\n"
+"  --lock FILE           run hooks one at a time (flock)\n"
+"  --lock-wait SECONDS   wait for --lock at most (default 30), then 503\n"
+"  --when NAME=VALUE     run only when the payload variable NAME (without the\n"
+"  --when NAME~REGEX     prefix) equals VALUE or matches REGEX (POSIX ERE);\n"
+"                        repeatable, all must hold; else 200 \"Filtered\"\n"
 "  --help, --version\n"
 "\n"
 "Status: 200 hook exited 0; 403 signature missing or wrong; 400 bad HTTP or\n"
 "JSON; 422 JSON not exportable; 413 body too large; 408 too slow;\n"
-"500 hook failed or could not start; 504 hook timed out.\n";
+"500 hook failed or could not start; 504 hook timed out; 202 accepted\n"
+"(--async, --spool); 409 same delivery in progress; 503 spool, dedupe or\n"
+"lock unavailable (with Retry-After).\n";
 
 /* fds 0-2 must be open so that nothing inhook opens lands on them. */
 static void
@@ -155,6 +178,8 @@ main(int argc, char **argv)
 	std_fds();
 	if (argc > 1 && strcmp(argv[1], "sign") == 0)
 		return cmd_sign(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "spool") == 0)
+		return spool_cmd(argc, argv);
 	if (opts_parse(argc, argv, &c, err, sizeof err) < 0)
 		return bad_usage(&c, err);
 	if (c.help) {

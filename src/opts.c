@@ -92,6 +92,107 @@ path_ok(const char *p)
 	return 1;
 }
 
+/* The delivery options (--async ... --when). Returns 1 when argv[*i] was
+ * one (its value consumed), 0 when it is not, -1 with a message in err. */
+static int
+delivery_option(struct config *c, int argc, char **argv, int *i, char *err,
+                size_t errlen)
+{
+	static const char *const flags[] = { "--async", "--respond-output", NULL };
+	static const char *const valued[] = {
+		"--max-output", "--spool", "--dedupe", "--dedupe-days", "--lock",
+		"--lock-wait", "--when", NULL
+	};
+	const char *a = argv[*i], *val;
+	unsigned long n;
+	size_t k, len = 0;
+
+	for (k = 0; flags[k]; k++)
+		if (strcmp(a, flags[k]) == 0) {
+			if (k == 0)
+				c->async = 1;
+			else
+				c->respond_output = 1;
+			return 1;
+		}
+	for (k = 0; valued[k]; k++) {
+		len = strlen(valued[k]);
+		if (strncmp(a, valued[k], len) == 0 &&
+		    (a[len] == '\0' || a[len] == '='))
+			break;
+	}
+	if (!valued[k])
+		return 0;
+	if (a[len] == '=') {
+		val = a + len + 1;
+	} else if (*i + 1 < argc) {
+		val = argv[++*i];
+	} else {
+		snprintf(err, errlen, "%s needs a value", valued[k]);
+		return -1;
+	}
+	switch (k) {
+	case 0:
+		if (opts_number(val, 1, OUTPUT_LIMIT, &n) < 0) {
+			snprintf(err, errlen, "--max-output takes 1 to %lu",
+			    (unsigned long)OUTPUT_LIMIT);
+			return -1;
+		}
+		c->max_output = n;
+		break;
+	case 1: case 2: case 4:
+		if (val[0] == '\0') {
+			snprintf(err, errlen, "%s needs a path", valued[k]);
+			return -1;
+		}
+		if (k == 1)
+			c->spool = val;
+		else if (k == 2)
+			c->dedupe = val;
+		else
+			c->lock = val;
+		break;
+	case 3:
+		if (opts_number(val, 1, DEDUPE_DAYS_LIMIT, &n) < 0) {
+			snprintf(err, errlen, "--dedupe-days takes 1 to %d",
+			    DEDUPE_DAYS_LIMIT);
+			return -1;
+		}
+		c->dedupe_days = (int)n;
+		break;
+	case 5:
+		if (opts_number(val, 0, TIMEOUT_LIMIT, &n) < 0) {
+			snprintf(err, errlen, "--lock-wait takes 0 to %d seconds",
+			    TIMEOUT_LIMIT);
+			return -1;
+		}
+		c->lock_wait = (int)n;
+		break;
+	case 6:
+		if (c->nwhen == WHEN_MAX) {
+			snprintf(err, errlen, "more than %d --when", WHEN_MAX);
+			return -1;
+		}
+		if (filter_parse(&c->when[c->nwhen], val, err, errlen) < 0)
+			return -1;
+		c->nwhen++;
+		break;
+	}
+	return 1;
+}
+
+/* Checks that the delivery options make sense together. */
+static int
+delivery_check(const struct config *c, char *err, size_t errlen)
+{
+	if (c->async && c->respond_output) {
+		snprintf(err, errlen, "--respond-output needs synchronous mode "
+		    "(not --async)");
+		return -1;
+	}
+	return 0;
+}
+
 int
 opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 {
@@ -111,6 +212,9 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	c->timeout = TIMEOUT_DEFAULT;
 	c->hook_timeout = HOOK_TIMEOUT_DEFAULT;
 	c->tolerance = TOLERANCE_DEFAULT;
+	c->max_output = OUTPUT_DEFAULT;
+	c->dedupe_days = DEDUPE_DAYS_DEFAULT;
+	c->lock_wait = LOCK_WAIT_DEFAULT;
 
 	for (i = 1; i < argc; i++) {
 		char *a = argv[i];
@@ -136,6 +240,11 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			c->allow_shared_secret = 1;
 			continue;
 		}
+		if ((k = (size_t)delivery_option(c, argc, argv, &i, err,
+		    errlen)) == (size_t)-1)
+			return -1;
+		if (k)
+			continue;
 		for (k = 0; valued[k]; k++) {
 			len = strlen(valued[k]);
 			if (strncmp(a, valued[k], len) == 0 &&
@@ -245,5 +354,5 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	return 0;
+	return delivery_check(c, err, errlen);
 }

@@ -3,6 +3,7 @@
 #define INHOOK_OPTS_H
 
 #include <stddef.h>
+#include "filter.h"
 #include "limits.h"
 
 struct config {
@@ -22,6 +23,17 @@ struct config {
 	int log_stderr;
 	char **hook;                /* HOOK ARG..., NULL-terminated, in argv */
 	int help, version;
+	/* delivery: see serve.c's deliver() and the modules it names */
+	int async;                  /* --async: 202 once the hook started */
+	int respond_output;         /* --respond-output */
+	unsigned long max_output;   /* --max-output, bytes */
+	const char *spool;          /* --spool DIR, or NULL */
+	const char *dedupe;         /* --dedupe DIR, or NULL */
+	int dedupe_days;            /* --dedupe-days */
+	const char *lock;           /* --lock FILE, or NULL */
+	int lock_wait;              /* --lock-wait, seconds */
+	struct filter when[WHEN_MAX];  /* --when, all must hold */
+	size_t nwhen;
 };
 
 /* Names inhook itself sets for the hook; --prefix and --env must stay clear

@@ -15,4 +15,12 @@
 size_t response_format(char *out, int status, const char *allow,
                        const char *text, int head_only, time_t now);
 
+/* Formats only the head of a response into out (RESPONSE_MAX bytes): the
+ * status line, Date, Content-Type text/plain, Content-Length body_len,
+ * Connection: close, Allow when allow is not NULL, Retry-After when
+ * retry_after > 0, and the empty line. The caller writes the body_len
+ * bytes of the body after it (none for HEAD). Returns its length. */
+size_t response_head(char *out, int status, const char *allow,
+                     int retry_after, size_t body_len, time_t now);
+
 #endif

@@ -6,6 +6,7 @@
  * place. All buffers are static and sized in limits.h or by --max-body. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,13 @@
 #include <unistd.h>
 
 #include "chunked.h"
+#include "dedupe.h"
+#include "filter.h"
 #include "hook.h"
 #include "http.h"
 #include "io.h"
 #include "limits.h"
+#include "lock.h"
 #include "log.h"
 #include "payload.h"
 #include "response.h"
@@ -29,6 +33,7 @@
 #include "secret.h"
 #include "serve.h"
 #include "sig.h"
+#include "spool.h"
 #include "status.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -60,6 +65,17 @@ struct req {
 	char key[2 * SIG_MAC_LEN + 1];   /* the delivery's identity, in hex */
 	int hook_ran;
 	struct hook_result hook;
+	/* the delivery's course: deliver(), then finish() for --async */
+	const char *text;                /* answer body; NULL: reason phrase */
+	int retry_after;                 /* Retry-After seconds, 0 for none */
+	int output;                      /* answer with the hook's stdout */
+	int pending;                     /* --async: 1 supervise, 2 lock first */
+	int lockfd, stdinfd, spooled;
+	struct hook h;
+	struct spool sp;
+	struct spool_entry ent;
+	struct claim claim;
+	char whybuf[200];
 };
 
 static void
@@ -166,7 +182,8 @@ read_body(struct req *q)
 	}
 	if (r->framing == F_LENGTH) {
 		n = nextra < cap ? nextra : cap;
-		memcpy(q->body, extra, n);
+		if (n)          /* with Content-Length: 0 there is no map */
+			memcpy(q->body, extra, n);
 		for (got = n; got < cap; got += (size_t)rd) {
 			rd = io_read(0, q->body + got, cap - got, q->deadline);
 			if (rd == IO_TIMEOUT) {
@@ -391,13 +408,223 @@ out:
 	return st;
 }
 
-/* A verified delivery: its environment, then the hook. */
+/* The rest of this file up to log_request is a verified delivery's course:
+ *   environment -> --when filters -> --dedupe claim -> --spool entry ->
+ *   --lock -> hook -> settle (spool entry, claim, answer).
+ * With --async the answer (202) goes out once the hook has started, or,
+ * when --lock is busy, once the delivery is accepted; finish() then does
+ * the rest after the connection is closed. */
+static unsigned char *outbuf;   /* --respond-output, --max-output bytes */
+
+static const char *
+hook_why(const struct hook_result *h, int st)
+{
+	if (!h->started)
+		return strerror(h->err);
+	if (h->timed_out)
+		return "hook killed at --hook-timeout";
+	return st == S_OK ? NULL : "hook failed";
+}
+
+/* The reason line of a failed spool entry. */
+static void
+fail_reason(struct req *q, char *buf, size_t len)
+{
+	const struct hook_result *h = &q->hook;
+
+	if (!q->hook_ran)
+		snprintf(buf, len, "lock-wait: %s", q->why ? q->why : "-");
+	else if (!h->started)
+		snprintf(buf, len, "not-started: %s", strerror(h->err));
+	else if (h->timed_out)
+		snprintf(buf, len, "timeout");
+	else if (h->exited)
+		snprintf(buf, len, "exit:%d", h->code);
+	else
+		snprintf(buf, len, "signal:%d", h->code);
+}
+
+/* Applies the outcome st of the hook (200, 500, 504), or 503 when --lock
+ * was not had: the spool entry is removed (200) or moved to failed/; the
+ * claim is kept (200) or released. Returns the status to answer: with a
+ * spool entry 200 or 202 (the spool owns the delivery now), else st. */
+static int
+settle(struct req *q, int st)
+{
+	char reason[128], note[100];
+
+	if (q->lockfd >= 0)
+		close(q->lockfd);
+	if (q->stdinfd >= 0)
+		close(q->stdinfd);
+	q->lockfd = q->stdinfd = -1;
+	if (q->spooled) {
+		q->spooled = 0;
+		if (st == S_OK) {
+			if (spool_done(&q->sp, &q->ent) < 0)
+				log_line(LOG_ERR, "spool %s: cannot remove: %s",
+				    q->ent.id, strerror(errno));
+		} else {
+			fail_reason(q, reason, sizeof reason);
+			if (spool_fail(&q->sp, &q->ent, reason) < 0)
+				log_line(LOG_ERR, "spool %s: cannot move to failed/: %s",
+				    q->ent.id, strerror(errno));
+			snprintf(note, sizeof note, "%.99s", q->why ? q->why : reason);
+			snprintf(q->whybuf, sizeof q->whybuf, "%s; kept as "
+			    "failed/%.64s", note, q->ent.id);
+			q->why = q->whybuf;
+		}
+		spool_close(&q->sp);
+		q->retry_after = 0;
+		return st == S_OK ? S_OK : S_ACCEPTED;
+	}
+	if (st != S_OK) {
+		dedupe_release(&q->claim);
+	} else if (dedupe_keep(&q->claim, st) < 0) {
+		log_line(LOG_ERR, "dedupe: cannot record %s: %s", q->claim.name,
+		    strerror(errno));
+	}
+	return st;
+}
+
+/* Takes --lock within wait_ms. Returns 0, or 503 with errno EWOULDBLOCK
+ * (still busy) or another errno (cannot open or lock the file). */
+static int
+take_lock(struct req *q, long wait_ms)
+{
+	int e;
+
+	if (!q->c->lock || (q->lockfd = lock_open(q->c->lock, wait_ms)) >= 0)
+		return 0;
+	e = errno;
+	q->why = e == EWOULDBLOCK ? "--lock busy past --lock-wait" :
+	    "cannot open or lock the --lock file";
+	q->retry_after = RETRY_AFTER_S;
+	errno = e;
+	return S_SERVICE_UNAVAILABLE;
+}
+
+static int
+start(struct req *q)
+{
+	const struct config *c = q->c;
+
+	q->hook_ran = 1;
+	return hook_start(&q->h, c->hook, envp, q->stdinfd >= 0 ? q->stdinfd :
+	    q->bodyfd, c->hook_timeout, c->respond_output ? outbuf : NULL,
+	    c->max_output, &q->hook);
+}
+
+/* --dedupe: 0 to go on, or the answer. */
+static int
+claim(struct req *q)
+{
+	switch (dedupe_claim(&q->claim, q->c->dedupe, q->key, DEDUPE_WAIT_MS)) {
+	case DEDUPE_MINE:
+		return 0;
+	case DEDUPE_DONE:
+		q->text = "Already delivered";
+		q->why = "already delivered";
+		return S_OK;
+	case DEDUPE_BUSY:
+		q->why = "the same delivery is still undecided";
+		q->retry_after = RETRY_AFTER_S;
+		return S_CONFLICT;
+	}
+	snprintf(q->whybuf, sizeof q->whybuf, "cannot claim in --dedupe: %s",
+	    strerror(errno));
+	q->why = q->whybuf;
+	q->retry_after = RETRY_AFTER_S;
+	return S_SERVICE_UNAVAILABLE;
+}
+
+/* --spool: 0 to go on, or 503. */
+static int
+spool_in(struct req *q)
+{
+	const struct config *c = q->c;
+	struct spool_opts o;
+
+	o.hook_timeout = c->hook_timeout;
+	o.lock = c->lock;
+	o.lock_wait = c->lock_wait;
+	if (spool_open(&q->sp, c->spool, 1) < 0 ||
+	    spool_write(&q->sp, q->body ? q->body : (const unsigned char *)"",
+	    q->bodylen, c->hook, envp, &o, &q->ent) < 0) {
+		snprintf(q->whybuf, sizeof q->whybuf, "cannot write to --spool: %s",
+		    strerror(errno));
+		q->why = q->whybuf;
+		q->retry_after = RETRY_AFTER_S;
+		spool_close(&q->sp);
+		return S_SERVICE_UNAVAILABLE;
+	}
+	q->spooled = 1;
+	q->stdinfd = spool_body(&q->ent);   /* the memory copy otherwise */
+	return 0;
+}
+
+/* --async: answers 202 once the hook started (or, with --lock busy, once
+ * it is accepted and the hook looks executable); finish() does the rest. */
+static int
+start_async(struct req *q)
+{
+	int st;
+
+	if (take_lock(q, 0) != 0) {
+		if (errno != EWOULDBLOCK)
+			return settle(q, S_SERVICE_UNAVAILABLE);
+		q->why = NULL;
+		q->retry_after = 0;
+		if (access(q->c->hook[0], X_OK) < 0) {
+			q->hook_ran = 1;
+			q->hook.err = errno;
+			q->why = strerror(errno);
+			return settle(q, S_INTERNAL_ERROR);
+		}
+		q->pending = 2;
+	} else if ((st = start(q)) != 0) {
+		q->why = hook_why(&q->hook, st);
+		return settle(q, st);
+	} else {
+		q->pending = 1;
+	}
+	if (dedupe_keep(&q->claim, S_ACCEPTED) < 0)
+		log_line(LOG_ERR, "dedupe: cannot record %s: %s", q->claim.name,
+		    strerror(errno));
+	return S_ACCEPTED;
+}
+
+/* --async, after the answer: the lock if still needed, then the hook. */
+static void
+finish(struct req *q)
+{
+	int st;
+
+	if (q->pending == 2) {
+		if ((st = take_lock(q, q->c->lock_wait * 1000L)) != 0) {
+			settle(q, st);
+			return;
+		}
+		if ((st = start(q)) != 0) {
+			q->why = hook_why(&q->hook, st);
+			settle(q, st);
+			return;
+		}
+	}
+	st = hook_wait(&q->h, &q->hook);
+	q->why = hook_why(&q->hook, st);
+	settle(q, st);
+}
+
+/* A verified delivery: its environment, then everything above. */
 static int
 deliver(struct req *q)
 {
 	const struct config *c = q->c;
+	size_t i;
 	int st;
 
+	q->lockfd = q->stdinfd = q->claim.fd = q->ent.fd = -1;
 	env_init(&env);
 	if ((st = fixed_env(q)) != 0) {
 		q->why = "--env values too large for the environment";
@@ -407,15 +634,42 @@ deliver(struct req *q)
 	    q->jsonlen, c->prefix, &env, &q->why)) != 0)
 		return st;
 	env_vector(&env, envp);
-	q->hook_ran = 1;
-	st = hook_run(c->hook, envp, q->bodyfd, c->hook_timeout, &q->hook);
-	if (!q->hook.started)
-		q->why = strerror(q->hook.err);
-	else if (q->hook.timed_out)
-		q->why = "hook killed at --hook-timeout";
-	else if (st != S_OK)
-		q->why = "hook failed";
-	return st;
+	for (i = 0; i < c->nwhen; i++) {
+		if (filter_holds(&c->when[i], &env, c->prefix))
+			continue;
+		snprintf(q->whybuf, sizeof q->whybuf, "filtered: --when %s%c%s "
+		    "does not hold", c->when[i].name, c->when[i].is_regex ? '~' :
+		    '=', c->when[i].value);
+		q->why = q->whybuf;
+		q->text = "Filtered";
+		return S_OK;
+	}
+	if (c->respond_output && !outbuf &&
+	    (outbuf = malloc(c->max_output)) == NULL) {
+		q->why = "no memory for --max-output";
+		return S_INTERNAL_ERROR;
+	}
+	if (c->dedupe && q->key[0] && (st = claim(q)) != 0)
+		return st;
+	if (c->spool && (st = spool_in(q)) != 0) {
+		dedupe_release(&q->claim);
+		return st;
+	}
+	if (c->spool && dedupe_keep(&q->claim, S_ACCEPTED) < 0)
+		log_line(LOG_ERR, "dedupe: cannot record %s: %s", q->claim.name,
+		    strerror(errno));
+	if (c->async)
+		return start_async(q);
+	if ((st = take_lock(q, c->lock_wait * 1000L)) != 0)
+		return settle(q, st);
+	if ((st = start(q)) == 0)
+		st = hook_wait(&q->h, &q->hook);
+	q->output = c->respond_output && q->hook.started;
+	if (q->hook.truncated)
+		log_line(LOG_WARNING, "hook output over --max-output: answered "
+		    "with its first %lu bytes", c->max_output);
+	q->why = hook_why(&q->hook, st);
+	return settle(q, st);
 }
 
 static void
@@ -448,12 +702,56 @@ log_request(struct req *q)
 	    q->why ? " reason=\"" : "", q->why ? q->why : "", q->why ? "\"" : "");
 }
 
+/* Writes the answer: the head, then the text (the reason phrase unless
+ * q->text says otherwise) or the hook's captured output. Returns 0 or -1. */
+static int
+answer(struct req *q)
+{
+	char out[RESPONSE_MAX];
+	const char *text = q->text ? q->text : status_reason(q->status);
+	long long deadline = io_now_ms() + q->c->timeout * 1000LL;
+	int head_only = q->r.method == M_HEAD;
+	size_t n, blen = q->output ? q->hook.outlen : strlen(text) + 1;
+
+	n = response_head(out, q->status, q->allow, q->retry_after, blen,
+	    time(NULL));
+	if (!q->output && !head_only && n + blen <= sizeof out) {
+		memcpy(out + n, text, blen - 1);
+		out[n + blen - 1] = '\n';
+		n += blen;
+	}
+	if (io_write_all(1, out, n, deadline) < 0)
+		return -1;
+	if (q->output && !head_only && blen > 0 &&
+	    io_write_all(1, outbuf, blen, deadline) < 0)
+		return -1;
+	return 0;
+}
+
+/* After an --async answer: nothing more goes to the connection, and no
+ * descriptor opened from now on may land on 0-2, where the hook's
+ * standard streams are put. */
+static void
+detach(const struct config *c)
+{
+	int fd, keep2 = c->log_stderr || !io_is_socket(2);
+
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		return;
+	if (fd != 0)
+		dup2(fd, 0);
+	if (fd != 1)
+		dup2(fd, 1);
+	if (!keep2 && fd != 2)
+		dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
 int
 serve(const struct config *c)
 {
 	static struct req q;
-	char out[RESPONSE_MAX];
-	size_t n;
 	int st, wrote;
 
 	prctl(PR_SET_DUMPABLE, 0);
@@ -484,10 +782,18 @@ serve(const struct config *c)
 	if (st == 0 && q.r.method == M_POST)
 		st = deliver(&q);
 	q.status = st;
-	n = response_format(out, st, q.allow, NULL,
-	    q.r.method == M_HEAD, time(NULL));
-	wrote = io_write_all(1, out, n, io_now_ms() + c->timeout * 1000LL);
-	log_request(&q);
+	wrote = answer(&q);
+	if (!q.pending)
+		log_request(&q);
 	io_staged_close(0, 1);
+	if (q.pending) {
+		detach(c);
+		finish(&q);
+		log_request(&q);
+	}
+	if (q.bodyfd >= 0)
+		close(q.bodyfd);   /* nothing of ours open at exit */
+	if (c->dedupe && q.claim.name[0])
+		dedupe_prune(c->dedupe, c->dedupe_days, DEDUPE_PRUNE_MAX);
 	return wrote < 0 ? 111 : 0;
 }

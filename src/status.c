@@ -13,6 +13,7 @@ status_reason(int status)
 	case S_NOT_FOUND: return "Not Found";
 	case S_METHOD_NOT_ALLOWED: return "Method Not Allowed";
 	case S_REQUEST_TIMEOUT: return "Request Timeout";
+	case S_CONFLICT: return "Conflict";
 	case S_LENGTH_REQUIRED: return "Length Required";
 	case S_PAYLOAD_TOO_LARGE: return "Content Too Large";
 	case S_URI_TOO_LONG: return "URI Too Long";

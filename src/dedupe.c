@@ -1,0 +1,246 @@
+/* dedupe.c: claim files for --dedupe; the protocol is in dedupe.h. Every
+ * loop is bounded: a claim makes at most a few attempts, pruning looks at
+ * a fixed number of entries per call. Keys never reach a path unchecked:
+ * a key that is not a plain token is hashed. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dedupe.h"
+#include "io.h"
+#include "lock.h"
+#include "sig.h"
+
+#define CLAIM_TRIES 8
+
+void
+dedupe_name(const char *key, char *name)
+{
+	static const char hex[] = "0123456789abcdef";
+	static const char hkey[] = "inhook-dedupe";
+	unsigned char mac[SIG_MAC_LEN];
+	size_t i, n = strlen(key);
+	int plain = n > 0 && n <= DEDUPE_NAME_MAX;
+
+	for (i = 0; plain && i < n; i++)
+		plain = (key[i] >= 'A' && key[i] <= 'Z') ||
+		    (key[i] >= 'a' && key[i] <= 'z') ||
+		    (key[i] >= '0' && key[i] <= '9') || key[i] == '_' ||
+		    key[i] == '-';
+	if (plain) {
+		memcpy(name, key, n + 1);
+		return;
+	}
+	sig_hmac((const unsigned char *)hkey, sizeof hkey - 1,
+	    (const unsigned char *)key, n, mac);
+	name[0] = '=';
+	for (i = 0; i < SIG_MAC_LEN; i++) {
+		name[1 + 2 * i] = hex[mac[i] >> 4];
+		name[2 + 2 * i] = hex[mac[i] & 15];
+	}
+	name[1 + 2 * SIG_MAC_LEN] = '\0';
+}
+
+static int
+open_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	/* another delivery may be making it at the same moment */
+	if (fd < 0 && errno == ENOENT && (mkdir(dir, 0700) == 0 || errno == EEXIST))
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd;
+}
+
+/* Creates a locked private file and links it to cl->name. Returns 0 (cl->fd
+ * set), 1 when the name exists, -1 on error. */
+static int
+create(struct claim *cl)
+{
+	char tmp[32];
+	int fd, r, e;
+
+	snprintf(tmp, sizeof tmp, ".claim.%ld", (long)getpid());
+	unlinkat(cl->dirfd, tmp, 0);   /* left by a dead process of our pid */
+	fd = openat(cl->dirfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	if (lock_fd(fd, 1, 0) < 0) {
+		e = errno;
+		close(fd);
+		unlinkat(cl->dirfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	r = linkat(cl->dirfd, tmp, cl->dirfd, cl->name, 0);
+	e = errno;
+	unlinkat(cl->dirfd, tmp, 0);
+	if (r == 0) {
+		cl->fd = fd;
+		return 0;
+	}
+	close(fd);
+	errno = e;
+	return e == EEXIST ? 1 : -1;
+}
+
+/* 1 when fd is still the file named cl->name. */
+static int
+current(struct claim *cl, int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 &&
+	    fstatat(cl->dirfd, cl->name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int
+dedupe_claim(struct claim *cl, const char *dir, const char *key,
+             long wait_ms)
+{
+	long long deadline = io_now_ms() + wait_ms;
+	char c;
+	int fd, r, tries, e;
+	ssize_t n;
+
+	cl->fd = -1;
+	dedupe_name(key, cl->name);
+	if ((cl->dirfd = open_dir(dir)) < 0)
+		return DEDUPE_FAIL;
+	for (tries = 0; tries < CLAIM_TRIES; tries++) {
+		if ((r = create(cl)) == 0)
+			return DEDUPE_MINE;
+		if (r < 0)
+			goto fail;
+		fd = openat(cl->dirfd, cl->name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;   /* released meanwhile */
+			goto fail;
+		}
+		wait_ms = (long)(deadline - io_now_ms());
+		if (lock_fd(fd, 1, wait_ms > 0 ? wait_ms : 0) < 0) {
+			e = errno;
+			close(fd);
+			if (e == EWOULDBLOCK)
+				break;
+			errno = e;
+			goto fail;
+		}
+		if (!current(cl, fd)) {
+			close(fd);      /* released, maybe claimed anew */
+			continue;
+		}
+		n = pread(fd, &c, 1, 0);
+		if (n == 1) {
+			close(fd);
+			close(cl->dirfd);
+			cl->dirfd = -1;
+			return DEDUPE_DONE;
+		}
+		/* empty and unlocked: its claimant died undecided */
+		cl->fd = fd;
+		return DEDUPE_MINE;
+	}
+	close(cl->dirfd);
+	cl->dirfd = -1;
+	return DEDUPE_BUSY;
+fail:
+	e = errno;
+	close(cl->dirfd);
+	cl->dirfd = -1;
+	errno = e;
+	return DEDUPE_FAIL;
+}
+
+int
+dedupe_keep(struct claim *cl, int status)
+{
+	char line[48];
+	int n, r = 0;
+
+	if (cl->fd < 0)
+		return 0;
+	n = snprintf(line, sizeof line, "%d %lld\n", status,
+	    (long long)time(NULL));
+	if (pwrite(cl->fd, line, (size_t)n, 0) != n || fdatasync(cl->fd) < 0 ||
+	    fsync(cl->dirfd) < 0)
+		r = -1;
+	close(cl->fd);
+	close(cl->dirfd);
+	cl->fd = cl->dirfd = -1;
+	return r;
+}
+
+void
+dedupe_release(struct claim *cl)
+{
+	if (cl->fd < 0)
+		return;
+	unlinkat(cl->dirfd, cl->name, 0);
+	close(cl->fd);
+	close(cl->dirfd);
+	cl->fd = cl->dirfd = -1;
+}
+
+void
+dedupe_prune(const char *dir, int days, size_t max)
+{
+	time_t cutoff = time(NULL) - (time_t)days * 86400;
+	char buf[32];
+	struct dirent *d;
+	struct stat st;
+	DIR *dp;
+	long pos = 0;
+	size_t seen;
+	ssize_t n;
+	int dfd, cfd;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	cfd = openat(dfd, ".cursor", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (cfd < 0 || lock_fd(cfd, 1, 0) < 0) {
+		if (cfd >= 0)
+			close(cfd);
+		close(dfd);
+		return;
+	}
+	if ((n = pread(cfd, buf, sizeof buf - 1, 0)) > 0) {
+		buf[n] = '\0';
+		if (sscanf(buf, "%ld", &pos) != 1)
+			pos = 0;
+	}
+	if ((dp = fdopendir(dfd)) == NULL) {
+		close(cfd);
+		close(dfd);
+		return;
+	}
+	if (pos > 0)
+		seekdir(dp, pos);
+	for (seen = 0; seen < max; seen++) {
+		if ((d = readdir(dp)) == NULL)
+			break;
+		if (d->d_name[0] == '.' && (d->d_name[1] == '\0' ||
+		    strcmp(d->d_name, "..") == 0 || strcmp(d->d_name, ".cursor") == 0))
+			continue;
+		if (fstatat(dfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_mtime < cutoff)
+			unlinkat(dfd, d->d_name, 0);
+	}
+	pos = seen == max ? telldir(dp) : 0;
+	if (pos < 0)
+		pos = 0;
+	n = snprintf(buf, sizeof buf, "%ld\n", pos);
+	if (ftruncate(cfd, 0) == 0)
+		(void)!pwrite(cfd, buf, (size_t)n, 0);
+	closedir(dp);
+	close(cfd);
+}

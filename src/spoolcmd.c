@@ -1,0 +1,254 @@
+/* spoolcmd.c: the "inhook spool" command (contract in spoolcmd.h). It
+ * works only through spool.c, takes each entry's lock before touching it,
+ * and never waits for an entry in progress. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hook.h"
+#include "limits.h"
+#include "lock.h"
+#include "log.h"
+#include "spool.h"
+#include "spoolcmd.h"
+#include "status.h"
+
+#define EXIT_USAGE 100
+#define EXIT_TEMP  111
+
+static char ids[SPOOL_ENTRIES_MAX][SPOOL_ID_MAX + 1];
+static char meta[SPOOL_ARGV_MAX + ENV_BYTES_MAX + SPOOL_OPTS_MAX];
+static char *hargv[ARGS_MAX + 1];
+static char *henvp[ENV_VARS_MAX + 1];
+
+static const char usage[] =
+"usage: inhook spool list|retry|drop [--spool DIR] [ID...]\n";
+
+static int
+list(struct spool *s, int nid, char **want)
+{
+	char reason[256];
+	struct spool_entry e;
+	struct stat st;
+	char path[SPOOL_ID_MAX + 8];
+	const char *state;
+	long n, i;
+	int failed, k, rc = 0, found;
+
+	for (k = 0; k < nid; k++) {
+		if (!spool_id_ok(want[k])) {
+			fprintf(stderr, "inhook spool: %.80s: not an ID\n", want[k]);
+			return EXIT_USAGE;
+		}
+	}
+	for (k = 0; k < nid; k++) {
+		snprintf(path, sizeof path, "%.64s", want[k]);
+		found = fstatat(s->newfd, path, &st, 0) == 0 ||
+		    fstatat(s->failfd, path, &st, 0) == 0;
+		if (!found) {
+			fprintf(stderr, "inhook spool: %s: no such entry\n", want[k]);
+			rc = EXIT_USAGE;
+		}
+	}
+	for (failed = 0; failed < 2; failed++) {
+		if ((n = spool_ids(s, failed, ids, SPOOL_ENTRIES_MAX)) < 0) {
+			fprintf(stderr, "inhook spool: cannot read %s/: %s\n",
+			    failed ? "failed" : "new", strerror(errno));
+			return EXIT_TEMP;
+		}
+		for (i = 0; i < n; i++) {
+			for (k = 0; k < nid && strcmp(want[k], ids[i]) != 0; k++)
+				;
+			if (nid && k == nid)
+				continue;
+			state = "failed";
+			if (!failed) {
+				state = "new";
+				if (spool_lock(s, ids[i], 0, &e) < 0)
+					state = errno == EWOULDBLOCK ? "running" : "gone";
+				else
+					spool_unlock(&e);
+			}
+			snprintf(path, sizeof path, "%.64s/body", ids[i]);
+			if (fstatat(failed ? s->failfd : s->newfd, path, &st, 0) < 0)
+				st.st_size = 0;
+			if (!failed || spool_reason(s, ids[i], reason,
+			    sizeof reason) < 0)
+				snprintf(reason, sizeof reason, "-");
+			printf("%s\t%s\t%lld\t%s\n", ids[i], state,
+			    (long long)st.st_size, reason);
+		}
+	}
+	return fflush(stdout) == 0 ? rc : EXIT_TEMP;
+}
+
+/* Runs one locked entry's hook and settles it. Returns 0 when delivered. */
+static int
+run(struct spool *s, struct spool_entry *e)
+{
+	struct spool_opts o;
+	struct hook_result res;
+	char reason[160];
+	int body, lk = -1, st;
+
+	if (spool_load(e, meta, sizeof meta, hargv, ARGS_MAX + 1, henvp,
+	    ENV_VARS_MAX + 1, &o) < 0 || (body = spool_body(e)) < 0) {
+		printf("%s: unreadable entry: %s\n", e->id, strerror(errno));
+		spool_unlock(e);
+		return -1;
+	}
+	if (o.lock && (lk = lock_open(o.lock, o.lock_wait * 1000L)) < 0) {
+		snprintf(reason, sizeof reason, "lock-wait: %s: %s", o.lock,
+		    errno == EWOULDBLOCK ? "busy past --lock-wait" :
+		    strerror(errno));
+		close(body);
+		printf("%s: not run: %s\n", e->id, reason);
+		if (spool_fail(s, e, reason) < 0)
+			printf("%s: cannot record the failure: %s\n", e->id,
+			    strerror(errno));
+		return -1;
+	}
+	st = hook_run(hargv, henvp, body, o.hook_timeout, &res);
+	close(body);
+	if (lk >= 0)
+		close(lk);
+	if (st == S_OK) {
+		if (spool_done(s, e) < 0) {
+			printf("%s: delivered, but cannot remove it: %s\n", e->id,
+			    strerror(errno));
+			return -1;
+		}
+		printf("%s: delivered\n", e->id);
+		return 0;
+	}
+	if (!res.started)
+		snprintf(reason, sizeof reason, "not-started: %s",
+		    strerror(res.err));
+	else if (res.timed_out)
+		snprintf(reason, sizeof reason, "timeout");
+	else if (res.exited)
+		snprintf(reason, sizeof reason, "exit:%d", res.code);
+	else
+		snprintf(reason, sizeof reason, "signal:%d", res.code);
+	printf("%s: failed again: %s\n", e->id, reason);
+	if (spool_fail(s, e, reason) < 0)
+		printf("%s: cannot record the failure: %s\n", e->id,
+		    strerror(errno));
+	return -1;
+}
+
+/* retry (drop = 0) or drop (drop = 1) of the IDs given, or for retry of
+ * everything. */
+static int
+act(struct spool *s, int drop, int nid, char **want)
+{
+	struct spool_entry e;
+	long n, i, total = 0;
+	int k, rc = 0, failed;
+	const char *id;
+
+	for (k = 0; k < nid; k++) {
+		if (!spool_id_ok(want[k])) {
+			fprintf(stderr, "inhook spool: %.80s: not an ID\n", want[k]);
+			return EXIT_USAGE;
+		}
+	}
+	if (nid == 0) {
+		for (failed = 1; failed >= 0; failed--) {
+			n = spool_ids(s, failed, ids + total,
+			    (size_t)(SPOOL_ENTRIES_MAX - total));
+			if (n < 0) {
+				fprintf(stderr, "inhook spool: cannot read the spool: "
+				    "%s\n", strerror(errno));
+				return EXIT_TEMP;
+			}
+			total += n;
+		}
+	}
+	for (i = 0; i < (nid ? nid : total); i++) {
+		id = nid ? want[i] : ids[i];
+		if (spool_lock(s, id, 0, &e) < 0) {
+			if (errno == ENOENT && nid) {
+				fprintf(stderr, "inhook spool: %s: no such entry\n", id);
+				if (rc == 0)
+					rc = EXIT_USAGE;
+			} else if (errno == EWOULDBLOCK) {
+				printf("%s: in progress, left alone\n", id);
+				if (nid)
+					rc = EXIT_TEMP;
+			} else if (errno != ENOENT) {
+				printf("%s: cannot lock: %s\n", id, strerror(errno));
+				rc = EXIT_TEMP;
+			}
+			continue;
+		}
+		if (drop) {
+			if (spool_done(s, &e) < 0) {
+				printf("%s: cannot drop: %s\n", id, strerror(errno));
+				rc = EXIT_TEMP;
+			} else {
+				printf("%s: dropped\n", id);
+			}
+			continue;
+		}
+		fflush(stdout);
+		if (run(s, &e) < 0)
+			rc = EXIT_TEMP;
+	}
+	if (!drop)
+		spool_clean_tmp(s);
+	return fflush(stdout) == 0 ? rc : EXIT_TEMP;
+}
+
+int
+spool_cmd(int argc, char **argv)
+{
+	const char *dir = SPOOL_DEFAULT_DIR, *verb;
+	struct spool s;
+	char *want[SPOOL_ENTRIES_MAX];
+	int i, nid = 0, rc;
+
+	if (argc < 3) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	verb = argv[2];
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--spool") == 0 && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (strncmp(argv[i], "--spool=", 8) == 0) {
+			dir = argv[i] + 8;
+		} else if (argv[i][0] == '-') {
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		} else if (nid == SPOOL_ENTRIES_MAX) {
+			fprintf(stderr, "inhook spool: more than %d IDs\n",
+			    SPOOL_ENTRIES_MAX);
+			return EXIT_USAGE;
+		} else {
+			want[nid++] = argv[i];
+		}
+	}
+	if (strcmp(verb, "list") != 0 && strcmp(verb, "retry") != 0 &&
+	    strcmp(verb, "drop") != 0) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(verb, "drop") == 0 && nid == 0) {
+		fprintf(stderr, "inhook spool drop: which IDs?\n%s", usage);
+		return EXIT_USAGE;
+	}
+	if (spool_open(&s, dir, 0) < 0) {
+		fprintf(stderr, "inhook spool: %s: %s\n", dir, strerror(errno));
+		return EXIT_TEMP;
+	}
+	log_init(1);
+	if (strcmp(verb, "list") == 0)
+		rc = list(&s, nid, want);
+	else
+		rc = act(&s, strcmp(verb, "drop") == 0, nid, want);
+	spool_close(&s);
+	return rc;
+}

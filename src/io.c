@@ -104,3 +104,12 @@ io_is_socket(int fd)
 
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
+
+int
+io_is_listening(int fd)
+{
+	int on = 0;
+	socklen_t len = sizeof on;
+
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 && on;
+}

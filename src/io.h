@@ -29,4 +29,7 @@ void io_staged_close(int in, int out);
 /* 1 if fd is a socket. */
 int io_is_socket(int fd);
 
+/* 1 if fd is a listening socket (a supervisor set up without accept). */
+int io_is_listening(int fd);
+
 #endif

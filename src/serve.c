@@ -755,6 +755,12 @@ serve(const struct config *c)
 	int st, wrote;
 
 	prctl(PR_SET_DUMPABLE, 0);
+	if (io_is_listening(0) || (getenv("LISTEN_FDS") && !io_is_socket(0))) {
+		log_line(LOG_ERR, "fd 0 is a listening socket: inhook wants one "
+		    "connection per process (systemd Accept=yes, "
+		    "systemd-socket-activate --accept, xinetd wait = no)");
+		return 100;
+	}
 	memset(&q, 0, sizeof q);
 	q.c = c;
 	q.bodyfd = -1;

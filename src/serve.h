@@ -8,7 +8,8 @@
 /* Reads, checks and answers one request; runs the hook when everything
  * holds. Returns inhook's exit status: 0 when an answer was written (any
  * HTTP status) or the peer left before sending anything, 111 when the
- * answer could not be written. */
+ * answer could not be written, 100 when fd 0 is a listening socket (a
+ * supervisor that does not accept connections for inhook). */
 int serve(const struct config *c);
 
 #endif

@@ -387,3 +387,25 @@ if command -v xinetd >/dev/null; then
 else
 	ok "xi: xinetd # skip not installed"
 fi
+
+# --- a supervisor that does not accept for inhook ---------------------
+# systemd-socket-activate without --accept hands over the listening socket
+# (as fd 0 with --inetd, as fd 3 with LISTEN_FDS otherwise): inhook must
+# say so in its log and exit 100, not serve or hang.
+if command -v systemd-socket-activate >/dev/null; then
+	for mode in --inetd ""; do
+		port=$($CLIENT freeport)
+		# shellcheck disable=SC2086 # $mode may be empty
+		systemd-socket-activate $mode -l "127.0.0.1:$port" \
+		    "$T/inhook" --log-stderr --secret-file "$SECRET" -- /bin/true \
+		    2>"$T/noaccept.err" &
+		apid=$!
+		PIDS="$PIDS $apid"
+		wait_for listening "$port" || nok "no-accept ${mode:-fds}: listens"
+		curl -s -m 5 "http://127.0.0.1:$port/" >/dev/null 2>&1
+		wait_for grep -q "listening socket" "$T/noaccept.err"
+		same "no-accept ${mode:-fds}: inhook logs the misconfiguration" \
+		    "$(grep -c 'fd 0 is a listening socket' "$T/noaccept.err")" 1
+		kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
+	done
+fi

@@ -5,6 +5,7 @@
  * fields are checked as header fields and ignored. */
 #include <string.h>
 
+#include "ascii.h"
 #include "chunked.h"
 #include "http.h"
 #include "limits.h"
@@ -38,30 +39,6 @@ chunked_init(struct chunked *c, size_t max)
 	c->max = max;
 }
 
-static int
-tchar(unsigned char ch)
-{
-	static const char extra[] = "!#$%&'*+-.^_`|~";
-	size_t i;
-
-	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9'))
-		return 1;
-	for (i = 0; extra[i]; i++)
-		if (ch == (unsigned char)extra[i])
-			return 1;
-	return 0;
-}
-
-static int
-hexval(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9') return ch - '0';
-	if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-	return -1;
-}
-
 /* One byte of a size line after the digits. Returns 0 or 400. */
 static int
 ext_byte(struct chunked *c, unsigned char ch)
@@ -84,10 +61,10 @@ ext_byte(struct chunked *c, unsigned char ch)
 		return S_BAD_REQUEST;
 	case C_EXT_WS:
 		if (ws) return 0;
-		if (tchar(ch)) { c->state = C_EXT_NAME; return 0; }
+		if (ascii_tchar(ch)) { c->state = C_EXT_NAME; return 0; }
 		return S_BAD_REQUEST;
 	case C_EXT_NAME:
-		if (tchar(ch)) return 0;
+		if (ascii_tchar(ch)) return 0;
 		/* fall through */
 	case C_EXT_NAME_WS:
 		if (ws) { c->state = C_EXT_NAME_WS; return 0; }
@@ -97,10 +74,10 @@ ext_byte(struct chunked *c, unsigned char ch)
 	case C_EXT_EQ_WS:
 		if (ws) return 0;
 		if (ch == '"') { c->state = C_EXT_QUOTED; return 0; }
-		if (tchar(ch)) { c->state = C_EXT_TOKEN; return 0; }
+		if (ascii_tchar(ch)) { c->state = C_EXT_TOKEN; return 0; }
 		return S_BAD_REQUEST;
 	case C_EXT_TOKEN:
-		if (tchar(ch)) return 0;
+		if (ascii_tchar(ch)) return 0;
 		/* fall through */
 	case C_EXT_AFTER:
 		if (ws) { c->state = C_EXT_AFTER; return 0; }
@@ -202,7 +179,7 @@ chunked_decode(struct chunked *c, unsigned char *buf, size_t len,
 		case C_SIZE:
 			if (++c->line > CHUNK_LINE_MAX)
 				return S_BAD_REQUEST;
-			if ((h = hexval(ch)) >= 0) {
+			if ((h = ascii_hex(ch)) >= 0) {
 				if (++c->digits > CHUNK_DIGITS_MAX)
 					return S_BAD_REQUEST;
 				c->size = c->size * 16 + (unsigned)h;

@@ -2,16 +2,8 @@
  * the output is never longer than the input. */
 #include <string.h>
 
+#include "ascii.h"
 #include "form.h"
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
 
 int
 form_field(const unsigned char *body, size_t len, const char *name,
@@ -36,8 +28,8 @@ form_field(const unsigned char *body, size_t len, const char *name,
 			} else if (body[b] != '%') {
 				out[o++] = body[b];
 			} else {
-				if (e - b < 3 || (h = hexval(body[b + 1])) < 0 ||
-				    (l = hexval(body[b + 2])) < 0)
+				if (e - b < 3 || (h = ascii_hex(body[b + 1])) < 0 ||
+				    (l = ascii_hex(body[b + 2])) < 0)
 					return -1;
 				out[o++] = (unsigned char)(h << 4 | l);
 				b += 2;

@@ -4,30 +4,9 @@
  * Strict by RFC 9112: CRLF line ends only, no obs-fold, no whitespace
  * before a colon, one Host on HTTP/1.1, one Content-Length of digits,
  * chunked as the only and final transfer coding. */
+#include "ascii.h"
 #include "http.h"
 #include "status.h"
-
-static int
-is_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return 1;
-	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-	case '+': case '-': case '.': case '^': case '_': case '`': case '|':
-	case '~':
-		return 1;
-	}
-	return 0;
-}
-
-static int
-is_hex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
 
 /* unreserved / sub-delims / ":" / "@": the pchar set without pct-encoding */
 static int
@@ -82,18 +61,20 @@ static const struct {
 	{ "OPTIONS", M_OPTIONS }, { "TRACE", M_TRACE }, { "PATCH", M_PATCH },
 };
 
-/* Checks s[i..len) as characters of a path or query: pchar, "/", "?" and
- * valid %XX escapes. Returns 1 if all are allowed. */
+/* 1 if every byte of s[0..len) is a pchar, a valid %XX escape, or one of
+ * the two bytes in extra: "/?" for a path and query, "[]" for an authority
+ * (IPv6 literals). */
 static int
-target_chars(const unsigned char *s, size_t len)
+uri_chars(const unsigned char *s, size_t len, const char extra[2])
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (is_pchar(s[i]) || s[i] == '/' || s[i] == '?')
+		if (is_pchar(s[i]) || s[i] == (unsigned char)extra[0] ||
+		    s[i] == (unsigned char)extra[1])
 			continue;
 		if (s[i] == '%' && i + 2 < len &&
-		    is_hex(s[i + 1]) && is_hex(s[i + 2])) {
+		    ascii_hex(s[i + 1]) >= 0 && ascii_hex(s[i + 2]) >= 0) {
 			i += 2;
 			continue;
 		}
@@ -102,23 +83,8 @@ target_chars(const unsigned char *s, size_t len)
 	return 1;
 }
 
-static int
-authority_chars(const unsigned char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (is_pchar(s[i]) || s[i] == '[' || s[i] == ']')
-			continue;
-		if (s[i] == '%' && i + 2 < len &&
-		    is_hex(s[i + 1]) && is_hex(s[i + 2])) {
-			i += 2;
-			continue;
-		}
-		return 0;
-	}
-	return 1;
-}
+#define target_chars(s, len)    uri_chars((s), (len), "/?")
+#define authority_chars(s, len) uri_chars((s), (len), "[]")
 
 /* Splits the request-target into path and query. Origin-form "/p?q" or
  * absolute-form "http://authority/p?q"; anything else is 400. */
@@ -195,7 +161,7 @@ http_parse_reqline(const unsigned char *buf, size_t len, struct request *r)
 	if (sp1 == 0)
 		return S_BAD_REQUEST;
 	for (i = 0; i < sp1; i++)
-		if (!is_tchar(buf[i]))
+		if (!ascii_tchar(buf[i]))
 			return S_BAD_REQUEST;
 	if (sp1 > METHOD_MAX)
 		return S_NOT_IMPLEMENTED;
@@ -263,7 +229,7 @@ http_field(const unsigned char *line, size_t len, struct field *f)
 	size_t i, colon, b, e;
 
 	for (colon = 0; colon < len && line[colon] != ':'; colon++)
-		if (!is_tchar(line[colon]))
+		if (!ascii_tchar(line[colon]))
 			return 0;
 	if (colon == 0 || colon == len)
 		return 0;
@@ -342,7 +308,7 @@ parse_te(const struct request *r)
 			while (i < v.len && (v.p[i] == ' ' || v.p[i] == '\t'))
 				i++;
 			b = i;
-			while (i < v.len && is_tchar(v.p[i]))
+			while (i < v.len && ascii_tchar(v.p[i]))
 				i++;
 			e = i;
 			while (i < v.len && (v.p[i] == ' ' || v.p[i] == '\t'))

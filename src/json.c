@@ -4,20 +4,12 @@
  * allocate. Grammar errors win over refusals: a text that is both invalid
  * and, say, holds \u0000 gets 400, except for nesting past the limit, which
  * is refused at once since its grammar cannot be followed further. */
+#include "ascii.h"
 #include "json.h"
 #include "limits.h"
 #include "status.h"
 
 enum { J_VALUE, J_VALUE_OR_CLOSE, J_KEY, J_KEY_OR_CLOSE, J_COLON, J_AFTER };
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
 
 /* Reads 4 hex digits at s; returns the value or -1. */
 static long
@@ -27,7 +19,7 @@ hex4(const unsigned char *s)
 	int i, h;
 
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval(s[i])) < 0)
+		if ((h = ascii_hex(s[i])) < 0)
 			return -1;
 		v = v * 16 + h;
 	}

@@ -7,6 +7,7 @@
 
 #include <bearssl.h>
 
+#include "ascii.h"
 #include "sig.h"
 #include "status.h"
 
@@ -115,15 +116,6 @@ sig_equal(const unsigned char *a, const unsigned char *b, size_t n)
 	return (int)(((acc - 1U) >> 8) & 1U);
 }
 
-static int
-hexdigit(unsigned char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 int
 sig_unhex(const unsigned char *s, size_t len, unsigned char *out,
           size_t outlen)
@@ -134,8 +126,8 @@ sig_unhex(const unsigned char *s, size_t len, unsigned char *out,
 	if (len != 2 * outlen)
 		return 0;
 	for (i = 0; i < outlen; i++) {
-		hi = hexdigit(s[2 * i]);
-		lo = hexdigit(s[2 * i + 1]);
+		hi = ascii_hex(s[2 * i]);
+		lo = ascii_hex(s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return 0;
 		out[i] = (unsigned char)(hi << 4 | lo);

@@ -97,8 +97,12 @@ check-sanitize: deps
 demo: deps inhook
 	@sh tests/demo.sh
 
+# The benchmark (not part of check): floor, inhook, webhook; see bench/run.sh.
+bench: inhook
+	@MAKE='$(MAKE)' sh bench/run.sh
+
 clean:
 	rm -f inhook inhook-static
-	rm -rf tests/build
+	rm -rf tests/build bench/build bench/results
 
-.PHONY: unit all static install install-systemd uninstall deps check check-sanitize demo clean
+.PHONY: bench unit all static install install-systemd uninstall deps check check-sanitize demo clean

@@ -1,0 +1,429 @@
+#!/bin/sh
+# bench/run.sh: `make bench`. Measures inhook against the floor (bench/floor.c,
+# the least a per-connection responder must do) and a persistent peer (Debian's
+# webhook), side by side in one run, and prints a markdown table; the figures
+# also go to bench/results/latest.tsv (name, value) and the table to
+# bench/results/latest.md, with callgrind profiles next to them.
+#
+# Loopback only; every load run is bounded by a request count and seconds,
+# every wait by a count. Installs webhook and valgrind (tests/deps.sh) when
+# they are missing and we are root. Not part of `make check`.
+#
+# Exits 0 when everything ran, even when a target is missed (the table says
+# MISS); 1 when something could not be run or a request failed.
+#
+# Tunables (environment): BENCH_SECONDS (per load run, default 4),
+# BENCH_REQUESTS (per load run with the sample body, default 4000),
+# BENCH_REQUESTS_BIG (with the 1 MiB body, default 400), BENCH_CHRT=1 (as
+# root: run the servers, the load generator and the pipe-mode loop under
+# SCHED_FIFO priority 1, so that other work on a shared machine does not
+# delay the chain of processes each request starts; every such run is
+# bounded, and the kernel keeps 5% of each CPU for others; the table says so).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+B=bench/build
+R=bench/results
+MAKE=${MAKE:-make}
+SECS=${BENCH_SECONDS:-4}
+NSMALL=${BENCH_REQUESTS:-4000}
+NBIG=${BENCH_REQUESTS_BIG:-400}
+RT=""
+sched="normal scheduling"
+if [ "${BENCH_CHRT:-0}" = 1 ]; then
+	if [ "$(id -u)" = 0 ] && chrt -f 1 true 2>/dev/null; then
+		RT="chrt -f 1"
+		sched="servers, load generator and pipe-mode loop at SCHED_FIFO 1 (BENCH_CHRT=1)"
+	else
+		echo "bench: BENCH_CHRT=1 needs root and chrt; running with normal scheduling" >&2
+	fi
+fi
+BIG=1048576
+T=$(mktemp -d /tmp/inhook-bench.XXXXXX)
+chmod 755 "$T"
+wrappers=""
+cleanup() {
+	for p in $wrappers; do kill "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+failed=0
+fail() { echo "bench: FAILED: $*" >&2; failed=1; }
+say() { echo "bench: $*" >&2; }
+# figures: put NAME VALUE; get NAME (n/a when absent)
+: > "$T/figs"
+put() { printf '%s\t%s\n' "$1" "$2" >> "$T/figs"; }
+get() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "n/a" : v) }' "$T/figs"; }
+# calc EXPR: awk arithmetic, "n/a" if an operand is n/a or a divisor is 0
+calc() {
+	case "$1" in *n/a*) echo n/a; return ;; esac
+	awk "BEGIN { d = 1; $2 if (d == 0) print \"n/a\"; else printf \"%.${3:-2}f\", $1 }"
+}
+ratio() { calc "$1 / $2" "d = $2;" "${3:-2}"; }
+# kv LINE KEY: the value of KEY=value in a line of key=value pairs
+kv() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "n/a" }'; }
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- dependencies and build -------------------------------------------------
+INHOOK_DEPS_EXTRA="webhook valgrind binutils procps" sh tests/deps.sh ||
+	fail "dependencies missing (see above)"
+say "building"
+$MAKE -s --no-print-directory inhook || { fail "make inhook"; exit 1; }
+$MAKE -s --no-print-directory -f Makefile -f bench/build.mk bench-build ||
+	{ fail "building bench/"; exit 1; }
+static_ok=1
+if ! $MAKE -s --no-print-directory static > "$T/static.log" 2>&1 || [ ! -x inhook-static ]; then
+	static_ok=0
+	fail "make static: $(grep -m 3 -i 'error' "$T/static.log" | tr '\n' ' ')"
+fi
+mkdir -p "$R"
+# written back, so that smaps counts the binaries' pages as clean
+sync
+
+# ---- inputs -------------------------------------------------------------------
+printf 'bench-%s\n' "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" > "$T/secret"
+chmod 600 "$T/secret"
+SMALL=tests/data/jobserv-build.json
+"$B/mkbody" "$BIG" 300 > "$T/big.json" || { fail "mkbody"; exit 1; }
+# request PATH HEADER VALUE BODY: a raw request as JobServ would send it
+request() {
+	printf 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\nContent-Type: application/json\r\n%s: %s\r\nContent-Length: %d\r\n\r\n' \
+	    "$1" "$2" "$3" "$(wc -c < "$4")"
+	cat "$4"
+}
+for b in small big; do
+	[ $b = small ] && body=$SMALL || body=$T/big.json
+	sig=$(./inhook sign --secret-file "$T/secret" "$body") || { fail "inhook sign"; exit 1; }
+	request /webhook X-JobServ-Sig "$sig" "$body" > "$T/$b.req"
+	# webhook checks GitHub's form of the same HMAC: sha256=<hex>
+	request /hooks/bench X-Hub-Signature-256 "sha256=${sig#sha256:}" "$body" > "$T/$b.peer.req"
+done
+put body_small_bytes "$(wc -c < "$SMALL" | tr -d ' ')"
+put body_big_bytes "$BIG"
+cat > "$T/hooks.json" <<EOF
+[{
+  "id": "bench",
+  "execute-command": "/bin/true",
+  "include-command-output-in-response": true,
+  "trigger-rule": { "match": {
+    "type": "payload-hmac-sha256",
+    "secret": "$(cat "$T/secret")",
+    "parameter": { "source": "header", "name": "X-Hub-Signature-256" } } }
+}]
+EOF
+# a hook that records its parent's memory while the parent waits for it
+printf '#!/bin/sh\nexec /bin/cat /proc/$PPID/smaps_rollup > %s/smaps\n' "$T" > "$T/memhook"
+chmod 755 "$T/memhook"
+
+INHOOK="$top/inhook --log-stderr --secret-file $T/secret"
+FLOOR="$top/$B/floor $T/secret"
+ISTATIC="$top/inhook-static --log-stderr --secret-file $T/secret"
+FSTATIC="$top/$B/floor-static $T/secret"
+progs="inhook floor"
+[ $static_ok = 1 ] && progs="$progs istatic fstatic"
+cmd_of() {
+	case $1 in
+	inhook) echo "$INHOOK" ;; floor) echo "$FLOOR" ;;
+	istatic) echo "$ISTATIC" ;; fstatic) echo "$FSTATIC" ;;
+	esac
+}
+
+# ---- pipe mode: answers, sizes, instructions, memory --------------------------
+say "pipe mode: answers, sizes, instructions (callgrind), memory"
+for p in $progs; do
+	for b in small big; do
+		# shellcheck disable=SC2046
+		timeout 30 $(cmd_of $p) /bin/true < "$T/$b.req" > "$T/resp" 2> "$T/err"
+		head -n 1 "$T/resp" | grep -q '^HTTP/1.1 200 ' ||
+		    fail "$p, $b body, pipe mode: $(head -n 1 "$T/resp") $(head -c 300 "$T/err")"
+	done
+done
+for p in $progs; do
+	case $p in inhook) f=inhook ;; floor) f=$B/floor ;; istatic) f=inhook-static ;; fstatic) f=$B/floor-static ;; esac
+	put "${p}_textdata" "$(size "$f" | awk 'NR == 2 { print $1 + $2 }')"
+	cp "$f" "$T/stripped" && strip "$T/stripped" &&
+	    put "${p}_stripped" "$(wc -c < "$T/stripped" | tr -d ' ')"
+	put "${p}_file" "$(wc -c < "$f" | tr -d ' ')"
+done
+# where inhook's bytes are: text+data of each module, the rest is BearSSL,
+# the C start-up files and the dynamic linking tables
+if $MAKE -s --no-print-directory -f Makefile -f bench/build.mk bench-objs > "$T/objs.log" 2>&1; then
+	size $B/obj/*.o | awk 'NR > 1 { n = $6; sub(/.*\//, "", n); sub(/\.o$/, "", n); print $1 + $2, n }' |
+	    sort -rn > "$R/size-modules.txt"
+	put modules_textdata "$(awk '{ s += $1 } END { print s }' "$R/size-modules.txt")"
+	put modules_top "$(head -n 6 "$R/size-modules.txt" | awk '{ printf("%s%s %d", (NR > 1 ? ", " : ""), $2, $1) }')"
+else
+	fail "compiling inhook's modules alone: $(tail -n 3 "$T/objs.log")"
+fi
+# cg NAME PROG BODY: instructions of PROG's own process for one request (the
+# hook runs natively: callgrind does not follow children)
+cg() {
+	rm -f "$T"/cg.out.*
+	# shellcheck disable=SC2046
+	if ! timeout 300 valgrind --tool=callgrind --callgrind-out-file="$T/cg.out.%p" \
+	    $(cmd_of "$2") /bin/true < "$T/$3.req" > "$T/resp" 2> "$T/cg.log" ||
+	    ! head -n 1 "$T/resp" | grep -q '^HTTP/1.1 200 '; then
+		fail "callgrind $1: $(tail -n 3 "$T/cg.log")"
+		return
+	fi
+	vpid=$(sed -n 's/^==\([0-9]*\)==.*/\1/p' "$T/cg.log" | head -n 1)
+	[ -f "$T/cg.out.$vpid" ] || { fail "callgrind $1: no profile"; return; }
+	put "$1" "$(awk '/^summary:/ { print $2 }' "$T/cg.out.$vpid")"
+	cp "$T/cg.out.$vpid" "$R/callgrind.$1"
+	callgrind_annotate "$R/callgrind.$1" 2>/dev/null |
+	    awk '/file:function/ { on = 1; next } on && NF && !/^--/' | head -n 25 > "$R/profile.$1.txt"
+	callgrind_annotate --inclusive=yes "$R/callgrind.$1" 2>/dev/null |
+	    awk '/file:function/ { on = 1; next } on && NF && !/^--/' | head -n 40 > "$R/profile.$1.inclusive.txt"
+}
+for p in $progs; do
+	for b in small big; do cg "${p}_ir_$b" $p $b; done
+done
+# memory at hook time (smaps_rollup: exact page-table walk), median of 5:
+# Rss, and Private_Dirty (what belongs to this delivery alone)
+for p in $progs; do
+	for b in small big; do
+		: > "$T/rss"; : > "$T/priv"
+		for i in 1 2 3 4 5; do
+			rm -f "$T/smaps"
+			# shellcheck disable=SC2046
+			timeout 30 $(cmd_of $p) "$T/memhook" < "$T/$b.req" > /dev/null 2>&1
+			[ -s "$T/smaps" ] || continue
+			awk '/^Rss:/ { print $2 }' "$T/smaps" >> "$T/rss"
+			awk '/^Private_Dirty:/ { print $2 }' "$T/smaps" >> "$T/priv"
+		done
+		[ -s "$T/rss" ] || fail "memory of $p, $b body: the hook saw nothing"
+		put "${p}_rss_$b" "$(median < "$T/rss")"
+		put "${p}_priv_$b" "$(median < "$T/priv")"
+	done
+done
+
+# ---- throughput ------------------------------------------------------------------
+say "throughput"
+line=$(timeout 60 "$B/throughput" "$T/secret" "$T/big.json") || fail "throughput: $line"
+put tput_mbps "$(kv "$line" total_mbps)"
+put tput_sig_mbps "$(kv "$line" sig_mbps)"
+put tput_export_mbps "$(kv "$line" export_mbps)"
+
+# CPU per request in pipe mode: rusage runs a responder K times in a row, as
+# a supervisor would (the request from a file, hook /bin/true), floor and
+# inhook alternating over 9 rounds so that drift hits both; the figures are
+# medians over the rounds, the ratio the median of the rounds' ratios
+say "pipe mode: CPU per request, floor and inhook alternating"
+for b in small big; do
+	[ $b = small ] && k=40 || k=8
+	: > "$T/ratios"; : > "$T/cpu.inhook"; : > "$T/cpu.floor"
+	for round in 1 2 3 4 5 6 7 8 9; do
+		for p in floor inhook; do
+			# shellcheck disable=SC2046
+			$RT "$B/rusage" -n $k "$T/ru" $(cmd_of $p) /bin/true < "$T/$b.req" > /dev/null 2>&1
+			[ "$(kv "$(cat "$T/ru")" status)" = 0 ] || fail "pipe-mode CPU loop, $p, $b body"
+			kv "$(cat "$T/ru")" cpu_us >> "$T/cpu.$p"
+		done
+		printf '%s\n' "$(ratio "$(tail -n 1 "$T/cpu.inhook")" "$(tail -n 1 "$T/cpu.floor")" 3)" >> "$T/ratios"
+	done
+	for p in floor inhook; do
+		v=$(median < "$T/cpu.$p")
+		put "pipecpu_${p}_$b" "$(calc "$v / $k / 1000" "" 3)"
+	done
+	put "pipecpu_ratio_$b" "$(median < "$T/ratios")"
+done
+# end to end: the 1 MiB body per CPU second of inhook and its hook
+v=$(get pipecpu_inhook_big)
+put pipe_mbps "$(calc "$BIG / ($v * 1000)" "d = $v;" 1)"
+
+# ---- load under the supervisors ----------------------------------------------------
+if ./inhook --help 2>&1 | grep -q -- --async; then async=1; else async=0; fi
+servers="floor inhook"
+[ $async = 1 ] && servers="$servers async"
+command -v webhook > /dev/null && servers="$servers peer" || fail "webhook is not installed"
+export SYSTEMD_LOG_LEVEL=warning
+# start KIND: runs the server under rusage on a free port; sets port, wpid
+# (rusage) and spid (the server)
+start() {
+	port=$("$B/loadgen" -P) || { fail "no free port"; return 1; }
+	porthex=$(printf '%04X' "$port")
+	case $1 in
+	floor)  set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $FLOOR /bin/true ;;
+	inhook) set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $INHOOK /bin/true ;;
+	async)  set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $INHOOK --async /bin/true ;;
+	peer)   set -- webhook -hooks "$T/hooks.json" -ip 127.0.0.1 -port "$port" ;;
+	esac
+	$RT "$top/$B/rusage" "$T/ru" "$@" > /dev/null 2>&1 &
+	wpid=$!
+	wrappers="$wrappers $wpid"
+	spid=""
+	i=0
+	while [ $i -lt 100 ]; do
+		[ -z "$spid" ] && spid=$(pgrep -P "$wpid" | head -n 1)
+		[ -n "$spid" ] && grep -q "^ *[0-9]*: 0100007F:$porthex 00000000:0000 0A " /proc/net/tcp && return 0
+		i=$((i + 1)); sleep 0.05
+	done
+	fail "server $1 did not listen on 127.0.0.1:$port"
+	kill "$wpid" 2>/dev/null
+	return 1
+}
+# stop NAME: waits (bounded) until the server has no children left, records
+# its memory and children, stops it, and records its CPU time
+stop() {
+	i=0
+	while [ $i -lt 100 ] && pgrep -P "$spid" > /dev/null; do i=$((i + 1)); sleep 0.05; done
+	put "$1_children_after" "$(pgrep -P "$spid" | wc -l | tr -d ' ')"
+	put "$1_srv_rss" "$(awk '/^VmRSS:/ { print $2 }' "/proc/$spid/status" 2>/dev/null)"
+	put "$1_srv_hwm" "$(awk '/^VmHWM:/ { print $2 }' "/proc/$spid/status" 2>/dev/null)"
+	kill "$wpid" 2>/dev/null
+	i=0
+	while [ $i -lt 100 ] && kill -0 "$wpid" 2>/dev/null; do i=$((i + 1)); sleep 0.05; done
+	kill -0 "$wpid" 2>/dev/null && { kill -KILL "$spid" 2>/dev/null; sleep 0.2; }
+	wait "$wpid" 2>/dev/null
+	wrappers=$(echo "$wrappers" | sed "s/ $wpid\$//")
+	put "$1_cpu_us" "$(kv "$(cat "$T/ru" 2>/dev/null)" cpu_us)"
+}
+say "load: idle baselines"
+for s in $servers; do
+	start $s && { sleep 0.2; stop "idle_$s"; }
+done
+for b in small big; do
+	for c in 1 8; do
+		for s in $servers; do
+			say "load: $s, $b body, concurrency $c"
+			start $s || continue
+			[ $s = peer ] && f=$T/$b.peer.req || f=$T/$b.req
+			[ $b = small ] && n=$NSMALL || n=$NBIG
+			[ $s = async ] && want=202 || want=200
+			line=$(timeout $((SECS + 120)) $RT "$B/loadgen" -p "$port" -f "$f" -c $c -n "$n" -t "$SECS" -T 30 -s $want)
+			rc=$?
+			stop "${s}_${b}_$c"
+			[ $rc = 0 ] || fail "load $s $b c=$c: $line"
+			k=${s}_${b}_$c
+			for key in requests ok failed rps p50_ms p90_ms p99_ms; do
+				put "${k}_$key" "$(kv "$line" $key)"
+			done
+			cpu=$(get "${k}_cpu_us"); idle=$(get "idle_${s}_cpu_us"); ok=$(get "${k}_ok")
+			put "${k}_cpu_req_ms" "$(calc "($cpu - $idle) / $ok / 1000" "d = $ok;" 3)"
+		done
+	done
+done
+
+# ---- the table ------------------------------------------------------------------
+cp "$T/figs" "$R/latest.tsv"
+peerv=$(webhook -version 2>/dev/null | awk '{ print $NF }')
+sb=$(get body_small_bytes)
+kib() { calc "$1 / 1024" "" "${2:-0}"; }
+pass() {  # pass VALUE LIMIT: PASS when VALUE <= LIMIT
+	case "$1$2" in *n/a*) echo "n/a" ;; *) awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "PASS" : "MISS" }' ;; esac
+}
+passge() {
+	case "$1$2" in *n/a*) echo "n/a" ;; *) awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 >= l + 0) ? "PASS" : "MISS" }' ;; esac
+}
+{
+echo "## make bench"
+echo
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average at start $load, $sched; $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), $(free -h | awk '/^Mem:/ { print $2 }') RAM, Linux $(uname -r);"
+echo "inhook $(./inhook --version | awk '{ print $NF }'), webhook $peerv, $(valgrind --version), $(systemd-socket-activate --version | head -n 1 | cut -d' ' -f1-2), $(${CC:-cc} --version | head -n 1)."
+echo "Command: \`make bench\` (sh bench/run.sh). Hook: /bin/true. Sample body: tests/data/jobserv-build.json ($sb bytes);"
+printf '%s\n' '1 MiB body: bench/mkbody 1048576 300 (a build with 300 runs and ~3.4 KB logs with \n and \" escapes and UTF-8).'
+echo
+echo "### Load: a new TCP connection per request on 127.0.0.1 (bench/loadgen), at most ${SECS} s per row"
+echo
+echo "| server | body | conc. | requests | req/s | p50 ms | p90 ms | p99 ms | CPU ms/req |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+for b in small big; do
+	[ $b = small ] && bl="$sb B" || bl="1 MiB"
+	for c in 1 8; do
+		for s in floor inhook async peer; do
+			case $s in
+			floor) name="floor (bench/floor.c)" ;;
+			inhook) name="inhook" ;;
+			async) name="inhook --async" ;;
+			peer) name="webhook $peerv, persistent (sha256= form)" ;;
+			esac
+			k=${s}_${b}_$c
+			if [ "$(get "${k}_requests")" = n/a ]; then
+				echo "| $name | $bl | $c | n/a | n/a | | | | |"
+				continue
+			fi
+			echo "| $name | $bl | $c | $(get "${k}_ok") | $(get "${k}_rps") | $(get "${k}_p50_ms") | $(get "${k}_p90_ms") | $(get "${k}_p99_ms") | $(get "${k}_cpu_req_ms") |"
+		done
+	done
+done
+echo
+echo "floor and inhook run under \`systemd-socket-activate --accept --inetd\` (one process per connection; inhook with --log-stderr to /dev/null),"
+echo "webhook as one persistent process (include-command-output-in-response, so it waits for the hook). webhook cannot verify"
+echo "JobServ's \`sha256:\` signature, so it gets GitHub's \`X-Hub-Signature-256: sha256=\` form of the same HMAC over the same body."
+echo "CPU ms/req: user+system time of the server's whole process tree (supervisor, responders, hooks; getrusage of the reaped"
+echo "tree) minus an idle start and stop, divided by the requests. inhook --async: $( [ $async = 1 ] && echo 'answers 202 once the hook has started (latency ends there; the CPU column still counts the hook)' || echo 'n/a (not implemented yet)')."
+echo
+echo "### Cost per request, one process (pipe mode: raw request on stdin)"
+echo
+echo "| | inhook | floor | inhook/floor | inhook-static | floor-static |"
+echo "|---|---:|---:|---:|---:|---:|"
+for b in small big; do
+	[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
+	echo "| instructions, $bl (callgrind) | $(get inhook_ir_$b) | $(get floor_ir_$b) | $(ratio "$(get inhook_ir_$b)" "$(get floor_ir_$b)") | $(get istatic_ir_$b) | $(get fstatic_ir_$b) |"
+done
+for b in small big; do
+	[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
+	echo "| RSS KiB at hook time, $bl | $(get inhook_rss_$b) | $(get floor_rss_$b) | $(ratio "$(get inhook_rss_$b)" "$(get floor_rss_$b)") | $(get istatic_rss_$b) | $(get fstatic_rss_$b) |"
+	echo "| private dirty KiB, $bl | $(get inhook_priv_$b) | $(get floor_priv_$b) | | $(get istatic_priv_$b) | $(get fstatic_priv_$b) |"
+done
+for b in small big; do
+	[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
+	echo "| CPU ms/request with its hook, $bl (median of 9 alternating rounds) | $(get pipecpu_inhook_$b) | $(get pipecpu_floor_$b) | $(get pipecpu_ratio_$b) | | |"
+done
+echo "| binary, text+data bytes (size) | $(get inhook_textdata) | $(get floor_textdata) | $(ratio "$(get inhook_textdata)" "$(get floor_textdata)") | $(get istatic_textdata) | $(get fstatic_textdata) |"
+echo "| binary, stripped file bytes | $(get inhook_stripped) | $(get floor_stripped) | $(ratio "$(get inhook_stripped)" "$(get floor_stripped)") | $(get istatic_stripped) | $(get fstatic_stripped) |"
+echo
+echo "inhook's text+data by module (bytes; bench/results/size-modules.txt): $(get modules_top); all modules $(get modules_textdata), the rest ($(calc "$(get inhook_textdata) - $(get modules_textdata)" "" 0)) is BearSSL, C start-up and dynamic linking tables."
+echo "Memory: the responder's /proc/PID/smaps_rollup read by the hook while the responder waits for it (exact; median of 5)."
+echo "Dynamic builds link libc dynamically and BearSSL statically with the Makefile's flags; -static ones as \`make static\`."
+echo
+echo "### Throughput, 1 MiB body, MB per CPU second (in process: bench/throughput over src/, best of 5)"
+echo
+echo "| signature + validate + export | signature alone | validate + export alone | end to end, pipe mode, inhook and its hook |"
+echo "|---:|---:|---:|---:|"
+echo "| $(get tput_mbps) MB/s | $(get tput_sig_mbps) MB/s | $(get tput_export_mbps) MB/s | $(get pipe_mbps) MB/s |"
+echo
+echo "### Targets"
+echo
+echo "| target | measured | result |"
+echo "|---|---|---|"
+r=$(ratio "$(get inhook_ir_small)" "$(get floor_ir_small)")
+echo "| instructions/request <= 1.5 x floor (sample body) | $r x | $(pass "$r" 1.5) |"
+r1=$(ratio "$(get inhook_small_1_cpu_req_ms)" "$(get floor_small_1_cpu_req_ms)")
+r8=$(ratio "$(get inhook_small_8_cpu_req_ms)" "$(get floor_small_8_cpu_req_ms)")
+rp=$(get pipecpu_ratio_small)
+echo "| CPU/request <= 1.15 x floor (sample body; supervisor tree at conc. 1 / 8; pipe mode, alternating) | $r1 x / $r8 x / $rp x | $(pass "$r1" 1.15) / $(pass "$r8" 1.15) / $(pass "$rp" 1.15) |"
+r=$(ratio "$(get inhook_rss_small)" "$(get floor_rss_small)")
+echo "| RSS <= 1.25 x floor, same linking (sample body) | $r x ($(get inhook_rss_small) / $(get floor_rss_small) KiB) | $(pass "$r" 1.25) |"
+v=$(get istatic_rss_small)
+echo "| RSS <= 1 MiB, make static (sample body) | $v KiB | $(pass "$v" 1024) |"
+ch=0
+for b in small big; do for c in 1 8; do
+	x=$(get "inhook_${b}_${c}_children_after"); [ "$x" = 0 ] || ch=1
+done; done
+echo "| zero resident memory between deliveries | $( [ $ch = 0 ] && echo "no inhook process left after each run (supervisor: $(get inhook_small_1_srv_rss) KiB)" || echo "inhook processes left after a run") | $( [ $ch = 0 ] && echo PASS || echo MISS) |"
+v=$(get inhook_stripped)
+echo "| binary <= 64 KiB (stripped, dynamic libc, BearSSL static) | $v bytes ($(kib "$v" 1) KiB; unstripped $(get inhook_file)) | $(pass "$v" 65536) |"
+v=$(get tput_mbps)
+echo "| 1 MiB body verified, validated, exported >= 100 MB/s | $v MB/s | $(passge "$v" 100) |"
+echo
+echo "### inhook against the peer"
+echo
+echo "| | conc. 1, sample | conc. 8, sample | conc. 1, 1 MiB | conc. 8, 1 MiB |"
+echo "|---|---:|---:|---:|---:|"
+echo "| req/s inhook/webhook | $(ratio "$(get inhook_small_1_rps)" "$(get peer_small_1_rps)") | $(ratio "$(get inhook_small_8_rps)" "$(get peer_small_8_rps)") | $(ratio "$(get inhook_big_1_rps)" "$(get peer_big_1_rps)") | $(ratio "$(get inhook_big_8_rps)" "$(get peer_big_8_rps)") |"
+echo "| CPU/request inhook/webhook | $(ratio "$(get inhook_small_1_cpu_req_ms)" "$(get peer_small_1_cpu_req_ms)") | $(ratio "$(get inhook_small_8_cpu_req_ms)" "$(get peer_small_8_cpu_req_ms)") | $(ratio "$(get inhook_big_1_cpu_req_ms)" "$(get peer_big_1_cpu_req_ms)") | $(ratio "$(get inhook_big_8_cpu_req_ms)" "$(get peer_big_8_cpu_req_ms)") |"
+echo "| webhook peak RSS KiB (VmHWM) | $(get peer_small_1_srv_hwm) | $(get peer_small_8_srv_hwm) | $(get peer_big_1_srv_hwm) | $(get peer_big_8_srv_hwm) |"
+echo "| webhook RSS KiB between deliveries | $(get peer_small_1_srv_rss) | $(get peer_small_8_srv_rss) | $(get peer_big_1_srv_rss) | $(get peer_big_8_srv_rss) |"
+echo "| memory inhook/webhook: one inhook's RSS / webhook's peak | $(ratio "$(get inhook_rss_small)" "$(get peer_small_1_srv_hwm)") | $(ratio "$(get inhook_rss_small)" "$(get peer_small_8_srv_hwm)") | $(ratio "$(get inhook_rss_big)" "$(get peer_big_1_srv_hwm)") | $(ratio "$(get inhook_rss_big)" "$(get peer_big_8_srv_hwm)") |"
+echo
+echo "Between deliveries inhook holds no memory at all (no process); webhook keeps its RSS. At concurrency 8, up to 8 inhook processes"
+echo "(each with the RSS above, mostly shared libc pages) run at once. Profiles: bench/results/profile.*.txt (callgrind_annotate)."
+} > "$R/latest.md"
+cat "$R/latest.md"
+[ $failed = 0 ] || { echo "bench: something failed to run (see above)" >&2; exit 1; }
+exit 0

@@ -27,7 +27,7 @@ TPUT_SRC = src/sig.c src/json.c src/payload.c src/env.c src/status.c
 
 $(BB)/throughput: bench/throughput.c $(TPUT_SRC) $(HDR) Makefile bench/build.mk
 	@mkdir -p $(BB)
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Isrc $(LDHARDEN) $(LDFLAGS) -o $@ bench/throughput.c $(TPUT_SRC) $(BEARSSL) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(HOTOPT) -Isrc $(LDHARDEN) $(LDFLAGS) -o $@ bench/throughput.c $(TPUT_SRC) $(BEARSSL) $(LDLIBS)
 
 $(BB)/loadgen: bench/loadgen.c Makefile bench/build.mk
 	@mkdir -p $(BB)

@@ -183,14 +183,18 @@ for p in $progs; do
 	for b in small big; do cg "${p}_ir_$b" $p $b; done
 done
 # memory at hook time (smaps_rollup: exact page-table walk), median of 5:
-# Rss, and Private_Dirty (what belongs to this delivery alone)
+# Rss, and Private_Dirty (what belongs to this delivery alone). Address
+# randomisation off (setarch -R): it moves the kernel's fault-around windows
+# and makes single runs differ by up to 300 KiB; without it they repeat.
+NORAND=""
+setarch "$(uname -m)" -R true 2>/dev/null && NORAND="setarch $(uname -m) -R"
 for p in $progs; do
 	for b in small big; do
 		: > "$T/rss"; : > "$T/priv"
 		for i in 1 2 3 4 5; do
 			rm -f "$T/smaps"
 			# shellcheck disable=SC2046
-			timeout 30 $(cmd_of $p) "$T/memhook" < "$T/$b.req" > /dev/null 2>&1
+			timeout 30 $NORAND $(cmd_of $p) "$T/memhook" < "$T/$b.req" > /dev/null 2>&1
 			[ -s "$T/smaps" ] || continue
 			awk '/^Rss:/ { print $2 }' "$T/smaps" >> "$T/rss"
 			awk '/^Private_Dirty:/ { print $2 }' "$T/smaps" >> "$T/priv"
@@ -378,7 +382,7 @@ echo "| binary, text+data bytes (size) | $(get inhook_textdata) | $(get floor_te
 echo "| binary, stripped file bytes | $(get inhook_stripped) | $(get floor_stripped) | $(ratio "$(get inhook_stripped)" "$(get floor_stripped)") | $(get istatic_stripped) | $(get fstatic_stripped) |"
 echo
 echo "inhook's text+data by module (bytes; bench/results/size-modules.txt): $(get modules_top); all modules $(get modules_textdata), the rest ($(calc "$(get inhook_textdata) - $(get modules_textdata)" "" 0)) is BearSSL, C start-up and dynamic linking tables."
-echo "Memory: the responder's /proc/PID/smaps_rollup read by the hook while the responder waits for it (exact; median of 5)."
+echo "Memory: the responder's /proc/PID/smaps_rollup read by the hook while the responder waits for it (exact; median of 5; address randomisation off)."
 echo "Dynamic builds link libc dynamically and BearSSL statically with the Makefile's flags; -static ones as \`make static\`."
 echo
 echo "### Throughput, 1 MiB body, MB per CPU second (in process: bench/throughput over src/, best of 5)"

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -200,7 +201,7 @@ dedupe_prune(const char *dir, int days, size_t max)
 	DIR *dp;
 	long pos = 0;
 	size_t seen;
-	ssize_t n;
+	ssize_t n, i;
 	int dfd, cfd;
 
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -213,9 +214,12 @@ dedupe_prune(const char *dir, int days, size_t max)
 		close(dfd);
 		return;
 	}
+	/* the cursor: a telldir() position in decimal, as written below */
 	if ((n = pread(cfd, buf, sizeof buf - 1, 0)) > 0) {
-		buf[n] = '\0';
-		if (sscanf(buf, "%ld", &pos) != 1)
+		for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9' &&
+		    pos < LONG_MAX / 10 - 10; i++)
+			pos = pos * 10 + (buf[i] - '0');
+		if (i == 0 || (i < n && buf[i] != '\n'))
 			pos = 0;
 	}
 	if ((dp = fdopendir(dfd)) == NULL) {

@@ -6,6 +6,7 @@
 #define INHOOK_ENV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "limits.h"
 
 struct env_entry {
@@ -35,10 +36,24 @@ int env_put(struct env *v, const char *name, size_t nlen, const char *val,
  * env_put (422). */
 char *env_open(struct env *v, const char *name, size_t nlen, size_t vlen);
 
+/* Shortens the value of the last entry, just made by env_open, to vlen
+ * bytes (at most those opened), as if env_open had been given vlen. */
+void env_trim(struct env *v, size_t vlen);
+
+/* Unsigned ints of scratch that env_duplicate needs. */
+#define ENV_DUP_SCRATCH (4 * ENV_VARS_MAX)
+
 /* Looks for two entries from index from on with the same name. Returns the
- * index of one of them, or -1 if all names are distinct. Sorts idx, a
- * scratch array of at least v->n entries. */
-long env_duplicate(const struct env *v, size_t from, unsigned int *idx);
+ * index of the later of two such entries, or -1 if all names are distinct.
+ * Uses scratch, ENV_DUP_SCRATCH unsigned ints of any content, for a hash
+ * table of the names (only the part the entries need is touched, nothing
+ * is cleared); should probing cost more than a small multiple of the
+ * names' bytes (names crafted to collide), it sorts the names instead,
+ * with the same result. */
+long env_duplicate(const struct env *v, size_t from, unsigned int *scratch);
+
+/* The hash of a name that env_duplicate uses (eight bytes at a time). */
+uint64_t env_name_hash(const char *name, size_t nlen);
 
 /* Finds the exported entry named name; returns its value or NULL. */
 const char *env_get(const struct env *v, const char *name, size_t nlen);

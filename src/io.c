@@ -97,6 +97,84 @@ io_staged_close(int in, int out)
 	close(in);
 }
 
+static char *
+put_dec(char *p, unsigned int v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+static char *
+put_dotted(char *p, const unsigned char *a)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = put_dec(p, a[i]);
+	}
+	return p;
+}
+
+/* By hand rather than with inet_ntop: the same text, one symbol fewer for
+ * the dynamic linker to bind at every start. */
+void
+io_addr_text(int family, const unsigned char *a, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned int w[8];
+	int i, k, best = -1, blen = 0, cur = -1, clen = 0;
+	char *p = out;
+
+	if (family != AF_INET6) {
+		*put_dotted(p, a) = '\0';
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned int)a[2 * i] << 8 | a[2 * i + 1];
+		if (w[i] != 0) {
+			cur = -1;
+			continue;
+		}
+		if (cur < 0) {
+			cur = i;
+			clen = 0;
+		}
+		if (++clen > blen) {
+			best = cur;
+			blen = clen;
+		}
+	}
+	if (blen < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + blen) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && best == 0 &&
+		    (blen == 6 || (blen == 5 && w[5] == 0xffff))) {
+			p = put_dotted(p, a + 12);
+			break;
+		}
+		for (k = 12; k > 0 && (w[i] >> k) == 0; k -= 4)
+			;
+		for (; k >= 0; k -= 4)
+			*p++ = hex[(w[i] >> k) & 15];
+	}
+	if (best >= 0 && best + blen == 8)
+		*p++ = ':';
+	*p = '\0';
+}
+
 int
 io_is_socket(int fd)
 {

@@ -26,6 +26,13 @@ int io_write_all(int fd, const void *buf, size_t len, long long deadline);
  * DRAIN_BYTES, so the peer reads our answer before any reset. */
 void io_staged_close(int in, int out);
 
+/* Writes the text form of an address and a NUL into out (at least 46
+ * bytes, INET6_ADDRSTRLEN), exactly as inet_ntop does: for AF_INET the 4
+ * bytes at a in dotted decimal; for AF_INET6 the 16 bytes at a in lower-case
+ * hex groups, the first longest run of two or more zero groups as "::",
+ * and an IPv4-mapped or -compatible address with its last 4 bytes dotted. */
+void io_addr_text(int family, const unsigned char *a, char *out);
+
 /* 1 if fd is a socket. */
 int io_is_socket(int fd);
 

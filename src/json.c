@@ -4,12 +4,76 @@
  * allocate. Grammar errors win over refusals: a text that is both invalid
  * and, say, holds \u0000 gets 400, except for nesting past the limit, which
  * is refused at once since its grammar cannot be followed further. */
+#include <stdint.h>
+#include <string.h>
+
 #include "ascii.h"
 #include "json.h"
 #include "limits.h"
 #include "status.h"
 
 enum { J_VALUE, J_VALUE_OR_CLOSE, J_KEY, J_KEY_OR_CLOSE, J_COLON, J_AFTER };
+
+/* Eight bytes at a time: the runs of plain bytes in strings are skipped a
+ * word at a time (the tests are exact as "some byte in the word"). */
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static uint64_t
+load8(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return w;
+}
+
+/* Non-zero when a byte of w is zero. */
+static uint64_t
+has_zero(uint64_t w)
+{
+	return (w - ONES) & ~w & HIGHS;
+}
+
+/* Non-zero when a byte of w is not plain string content: below 0x20, 0x80
+ * or above, '"' or '\\'. */
+static uint64_t
+has_special(uint64_t w)
+{
+	return (((w - 0x20 * ONES) | w) & HIGHS) | has_zero(w ^ ('"' * ONES)) |
+	    has_zero(w ^ ('\\' * ONES));
+}
+
+/* In a word with a flagged byte (the tests above flag no byte below the
+ * first one that matches), the offset of the first: its lowest on a
+ * little-endian machine; elsewhere 0, for the byte loop to go on from. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FIRST(m) ((size_t)__builtin_ctzll(m) >> 3)
+#else
+#define FIRST(m) ((size_t)0)
+#endif
+
+/* The index of the first backslash in s[i..len), or len. */
+static size_t
+next_escape(const unsigned char *s, size_t i, size_t len)
+{
+	uint64_t m;
+
+	while (len - i >= 8) {
+		if ((m = has_zero(load8(s + i) ^ ('\\' * ONES))) != 0) {
+			i += FIRST(m);
+			break;
+		}
+		i += 8;
+	}
+	/* fewer than 8 bytes left: the last word of s, if there is one */
+	if (len - i < 8 && len >= 8 &&
+	    !has_zero(load8(s + len - 8) ^ ('\\' * ONES)))
+		return len;
+	while (i < len && s[i] != '\\')
+		i++;
+	return i;
+}
 
 /* Reads 4 hex digits at s; returns the value or -1. */
 static long
@@ -51,14 +115,23 @@ utf8_seq(const unsigned char *s, size_t len)
 
 /* Scans the string whose opening quote is at buf[*i]; leaves *i after the
  * closing quote. Returns 0, 400, or 422 in *refuse for \u0000 and unpaired
- * surrogates (the scan goes on). */
+ * surrogates (the scan goes on). Sets *escapes when it meets one. */
 static int
-scan_string(const unsigned char *buf, size_t len, size_t *i, int *refuse)
+scan_string(const unsigned char *buf, size_t len, size_t *i, int *refuse,
+            int *escapes)
 {
 	size_t p = *i + 1, n;
 	long u, u2;
+	uint64_t m;
 
 	for (;;) {
+		while (len - p >= 8) {
+			if ((m = has_special(load8(buf + p))) != 0) {
+				p += FIRST(m);
+				break;
+			}
+			p += 8;
+		}
 		while (p < len && buf[p] >= 0x20 && buf[p] < 0x80 &&
 		    buf[p] != '"' && buf[p] != '\\')
 			p++;
@@ -77,6 +150,7 @@ scan_string(const unsigned char *buf, size_t len, size_t *i, int *refuse)
 			continue;
 		}
 		/* backslash */
+		*escapes = 1;
 		if (p + 1 == len)
 			return S_BAD_REQUEST;
 		switch (buf[p + 1]) {
@@ -160,11 +234,21 @@ scan_literal(const unsigned char *buf, size_t len, size_t *i)
 int
 json_check(const unsigned char *buf, size_t len, size_t *ntokens)
 {
+	int escapes;
+
+	return json_check_escapes(buf, len, ntokens, &escapes);
+}
+
+int
+json_check_escapes(const unsigned char *buf, size_t len, size_t *ntokens,
+                   int *escapes)
+{
 	unsigned char stack[JSON_DEPTH_MAX];
 	size_t depth = 0, i = 0, tokens = 0;
 	int state = J_VALUE, refuse = 0, st, root_object = 0;
 	unsigned char c;
 
+	*escapes = 0;
 	for (;;) {
 		while (i < len && (buf[i] == ' ' || buf[i] == '\t' ||
 		    buf[i] == '\n' || buf[i] == '\r'))
@@ -192,15 +276,15 @@ json_check(const unsigned char *buf, size_t len, size_t *ntokens)
 				state = c == '{' ? J_KEY_OR_CLOSE : J_VALUE_OR_CLOSE;
 				continue;
 			}
+			state = J_AFTER;
 			if (c == '"')
-				st = scan_string(buf, len, &i, &refuse);
-			else if (c == '-' || (c >= '0' && c <= '9'))
+				break;          /* to the string below */
+			if (c == '-' || (c >= '0' && c <= '9'))
 				st = scan_number(buf, len, &i);
 			else
 				st = scan_literal(buf, len, &i);
 			if (st)
 				return st;
-			state = J_AFTER;
 			continue;
 		case J_KEY_OR_CLOSE:
 			if (c == '}') {
@@ -214,10 +298,8 @@ json_check(const unsigned char *buf, size_t len, size_t *ntokens)
 			if (c != '"')
 				return S_BAD_REQUEST;
 			tokens++;
-			if ((st = scan_string(buf, len, &i, &refuse)) != 0)
-				return st;
 			state = J_COLON;
-			continue;
+			break;                  /* to the string below */
 		case J_COLON:
 			if (c != ':')
 				return S_BAD_REQUEST;
@@ -238,6 +320,9 @@ json_check(const unsigned char *buf, size_t len, size_t *ntokens)
 			i++;
 			continue;
 		}
+		/* a key or a string value opens at buf[i] */
+		if ((st = scan_string(buf, len, &i, &refuse, escapes)) != 0)
+			return st;
 	}
 	if (state != J_AFTER || depth != 0)
 		return S_BAD_REQUEST;
@@ -250,15 +335,12 @@ json_check(const unsigned char *buf, size_t len, size_t *ntokens)
 size_t
 json_unescape_len(const unsigned char *s, size_t len)
 {
-	size_t i = 0, n = 0;
+	size_t i = 0, j, n = 0;
 	long u;
 
-	while (i < len) {
-		if (s[i] != '\\') {
-			i++;
-			n++;
-			continue;
-		}
+	while ((j = next_escape(s, i, len)) < len) {
+		n += j - i;
+		i = j;
 		if (s[i + 1] != 'u') {
 			i += 2;
 			n++;
@@ -273,20 +355,24 @@ json_unescape_len(const unsigned char *s, size_t len)
 			n += u < 0x80 ? 1 : u < 0x800 ? 2 : 3;
 		}
 	}
-	return n;
+	return n + (len - i);
 }
 
 size_t
 json_unescape(const unsigned char *s, size_t len, unsigned char *out)
 {
-	size_t i = 0, n = 0;
+	size_t i = 0, j, n = 0;
 	long u;
 
-	while (i < len) {
-		if (s[i] != '\\') {
-			out[n++] = s[i++];
-			continue;
+	for (;;) {
+		j = next_escape(s, i, len);
+		if (j > i) {
+			memcpy(out + n, s + i, j - i);
+			n += j - i;
+			i = j;
 		}
+		if (i == len)
+			return n;
 		switch (s[i + 1]) {
 		case 'b': out[n++] = '\b'; i += 2; continue;
 		case 'f': out[n++] = '\f'; i += 2; continue;
@@ -318,5 +404,4 @@ json_unescape(const unsigned char *s, size_t len, unsigned char *out)
 			out[n++] = (unsigned char)(0x80 | (u & 0x3f));
 		}
 	}
-	return n;
 }

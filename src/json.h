@@ -17,6 +17,11 @@
  * produce (every value and every key). Uses no recursion. */
 int json_check(const unsigned char *buf, size_t len, size_t *ntokens);
 
+/* json_check, that also sets *escapes to 1 when a string of the text holds
+ * an escape, else 0 (then every string decodes to its own bytes). */
+int json_check_escapes(const unsigned char *buf, size_t len, size_t *ntokens,
+                       int *escapes);
+
 /* The decoded length of the inside of a string that json_check accepted
  * (between the quotes). */
 size_t json_unescape_len(const unsigned char *s, size_t len);

@@ -26,29 +26,64 @@ log_to_stderr(void)
 	return to_stderr;
 }
 
+/* Writes "inhook[PID]: " at line; returns its length. */
+static size_t
+prefix(char *line)
+{
+	char tmp[24];
+	unsigned long pid = (unsigned long)getpid();
+	size_t k = sizeof tmp, n;
+
+	do {
+		tmp[--k] = (char)('0' + pid % 10);
+		pid /= 10;
+	} while (pid);
+	memcpy(line, "inhook[", 7);
+	n = sizeof tmp - k;
+	memcpy(line + 7, tmp + k, n);
+	memcpy(line + 7 + n, "]: ", 3);
+	return 10 + n;
+}
+
+/* Sends line[n..len), the message after a prefix of n bytes. */
+static void
+emit(int prio, char *line, size_t n, size_t len)
+{
+	if (!to_stderr) {
+		line[len] = '\0';
+		syslog(prio, "%s", line + n);
+		return;
+	}
+	line[len++] = '\n';
+	(void)!write(2, line, len);
+}
+
 void
 log_line(int prio, const char *fmt, ...)
 {
 	char line[LOG_LINE_MAX + 1];
 	va_list ap;
-	int n, m;
-	size_t len;
+	size_t n = prefix(line);
+	int m;
 
-	n = snprintf(line, sizeof line, "inhook[%ld]: ", (long)getpid());
-	if (n < 0)
-		return;
 	va_start(ap, fmt);
-	m = vsnprintf(line + n, sizeof line - 1 - (size_t)n, fmt, ap);
+	m = vsnprintf(line + n, sizeof line - 1 - n, fmt, ap);
 	va_end(ap);
 	if (m < 0)
 		return;
-	if (!to_stderr) {
-		syslog(prio, "%s", line + n);
-		return;
-	}
-	len = strlen(line);
-	line[len++] = '\n';
-	(void)!write(2, line, len);
+	emit(prio, line, n, n + strlen(line + n));
+}
+
+void
+log_text(int prio, const char *msg, size_t len)
+{
+	char line[LOG_LINE_MAX + 1];
+	size_t n = prefix(line);
+
+	if (len > LOG_LINE_MAX - 1 - n)
+		len = LOG_LINE_MAX - 1 - n;
+	memcpy(line + n, msg, len);
+	emit(prio, line, n, n + len);
 }
 
 char *

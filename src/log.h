@@ -19,6 +19,10 @@ int log_to_stderr(void);
 void log_line(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Like log_line, for a message already formatted: msg[0..len), cut where
+ * log_line would cut it. */
+void log_text(int prio, const char *msg, size_t len);
+
 /* Writes src[0..len) into dst (cap >= 8 bytes) with every byte outside
  * printable ASCII, '"' and '\\' as \xHH, and at most max input bytes (then
  * "..."). Always NUL-terminates. Returns dst. */

@@ -2,13 +2,16 @@
  * The body is checked by json_check before jsmn sees it, so jsmn only
  * tokenizes valid JSON. The walk is a loop over the token array with a
  * stack of JSON_DEPTH_MAX entries; names are built in one fixed buffer.
- * Collisions are found after the walk by sorting every name produced,
- * those of objects and arrays included, so duplicate keys are caught even
- * when their values export nothing. */
+ * Collisions are found after the walk among every name produced
+ * (env_duplicate), those of objects and arrays included, so duplicate keys
+ * are caught even when their values export nothing. Strings are decoded
+ * once, straight into place: a decoded string is never longer than its
+ * JSON text. */
 #include <string.h>
 
 #define JSMN_STATIC
 #define JSMN_STRICT
+#define JSMN_PARENT_LINKS       /* ',' and ']' '}' in O(1), not a scan back */
 #include <jsmn.h>
 
 #include "json.h"
@@ -16,9 +19,10 @@
 #include "payload.h"
 #include "status.h"
 
-static jsmntok_t toks[JSON_TOKENS_MAX];
-static char path[ENV_STRING_MAX];
-static unsigned int idx[ENV_VARS_MAX];
+/* Each starts a page: a small body's use of each fits in one. */
+static jsmntok_t toks[JSON_TOKENS_MAX] __attribute__((aligned(4096)));
+static char path[ENV_STRING_MAX] __attribute__((aligned(4096)));
+static unsigned int scratch[ENV_DUP_SCRATCH] __attribute__((aligned(4096)));
 
 struct level {
 	int remaining;      /* children still to visit */
@@ -42,19 +46,36 @@ put_index(char *p, unsigned long n)
 	return k;
 }
 
-/* Appends the name segment of the key token t at path[n]. Returns the new
- * length, or 0 when it does not fit or the key is empty. */
+/* Decodes the string s[0..raw) into out; escapes is 0 when the body holds
+ * no escape at all: every string is then its own decoded form. */
 static size_t
-put_key(const unsigned char *body, const jsmntok_t *t, size_t n)
+decode(const unsigned char *s, size_t raw, unsigned char *out, int escapes)
+{
+	if (escapes)
+		return json_unescape(s, raw, out);
+	memcpy(out, s, raw);
+	return raw;
+}
+
+/* Appends the name segment of the key token t at path[n]. Returns the new
+ * length, or 0 when it does not fit (the name may take sizeof path - 32
+ * bytes, room for an index or "_COUNT" after it) or the key is empty. */
+static size_t
+put_key(const unsigned char *body, const jsmntok_t *t, size_t n, int escapes)
 {
 	const unsigned char *s = body + t->start;
 	size_t raw = (size_t)(t->end - t->start), len, i;
+	size_t room = n < sizeof path - 32 ? sizeof path - 32 - n : 0;
 	unsigned char c;
 
-	len = json_unescape_len(s, raw);
-	if (len == 0 || len > sizeof path - 32 - n)
+	if (raw <= room)
+		len = decode(s, raw, (unsigned char *)path + n, escapes);
+	else if ((len = json_unescape_len(s, raw)) <= room)
+		json_unescape(s, raw, (unsigned char *)path + n);
+	else
 		return 0;
-	json_unescape(s, raw, (unsigned char *)path + n);
+	if (len == 0)
+		return 0;
 	for (i = n; i < n + len; i++) {
 		c = (unsigned char)path[i];
 		if (c >= 'a' && c <= 'z')
@@ -67,7 +88,7 @@ put_key(const unsigned char *body, const jsmntok_t *t, size_t n)
 
 static int
 put_leaf(const unsigned char *body, const jsmntok_t *t, size_t n,
-         struct env *v)
+         struct env *v, int escapes)
 {
 	const unsigned char *s = body + t->start;
 	size_t raw = (size_t)(t->end - t->start), len;
@@ -75,6 +96,11 @@ put_leaf(const unsigned char *body, const jsmntok_t *t, size_t n,
 
 	if (t->type == JSMN_PRIMITIVE)
 		return env_put(v, path, n, (const char *)s, s[0] == 'n' ? 0 : raw, 1);
+	if ((dst = env_open(v, path, n, raw)) != NULL) {
+		env_trim(v, decode(s, raw, (unsigned char *)dst, escapes));
+		return 0;
+	}
+	/* the text is over a limit; the decoded string may not be */
 	len = json_unescape_len(s, raw);
 	if ((dst = env_open(v, path, n, len)) == NULL)
 		return S_UNPROCESSABLE;
@@ -89,11 +115,11 @@ payload_export(const unsigned char *body, size_t len, const char *prefix,
 	struct level stack[JSON_DEPTH_MAX + 1], *top;
 	size_t ntok, from = v->n, plen = strlen(prefix), n;
 	jsmn_parser p;
-	int depth = 0, i, r, st;
+	int depth = 0, i, r, st, escapes;
 	char count[24];
 	const jsmntok_t *t;
 
-	if ((st = json_check(body, len, &ntok)) != 0) {
+	if ((st = json_check_escapes(body, len, &ntok, &escapes)) != 0) {
 		*why = st == S_BAD_REQUEST ? "body is not valid JSON" :
 		    "JSON not exportable: root not an object, \\u0000, lone surrogate, too deep or too many tokens";
 		return st;
@@ -126,7 +152,7 @@ payload_export(const unsigned char *body, size_t len, const char *prefix,
 				return S_UNPROCESSABLE;
 			}
 			n += put_index(path + n, top->index++);
-		} else if ((n = put_key(body, &toks[i++], n)) == 0) {
+		} else if ((n = put_key(body, &toks[i++], n, escapes)) == 0) {
 			*why = "empty key, or a name over the per-variable limit";
 			return S_UNPROCESSABLE;
 		}
@@ -145,11 +171,11 @@ payload_export(const unsigned char *body, size_t len, const char *prefix,
 			top->array = t->type == JSMN_ARRAY;
 			top->index = 0;
 			top->pathlen = n;
-		} else if (put_leaf(body, t, n, v) != 0) {
+		} else if (put_leaf(body, t, n, v, escapes) != 0) {
 			return S_UNPROCESSABLE;
 		}
 	}
-	if (env_duplicate(v, from, idx) >= 0) {
+	if (env_duplicate(v, from, scratch) >= 0) {
 		*why = "duplicate key, or two paths that map to one variable name";
 		return S_UNPROCESSABLE;
 	}

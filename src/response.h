@@ -16,7 +16,8 @@ size_t response_format(char *out, int status, const char *allow,
                        const char *text, int head_only, time_t now);
 
 /* Formats only the head of a response into out (RESPONSE_MAX bytes): the
- * status line, Date, Content-Type text/plain, Content-Length body_len,
+ * status line, Date (now as an RFC 9110 IMF-fixdate, clamped to the years
+ * 1970 to 9999), Content-Type text/plain, Content-Length body_len,
  * Connection: close, Allow when allow is not NULL, Retry-After when
  * retry_after > 0, and the empty line. The caller writes the body_len
  * bytes of the body after it (none for HEAD). Returns its length. */

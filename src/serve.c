@@ -38,11 +38,15 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static unsigned char head[HEAD_MAX];
+/* A delivery uses the start of each of these: each starts a page, so that
+ * it takes as few pages of the process's own memory as it can. */
+#define PAGE_START __attribute__((aligned(4096)))
+
+static unsigned char head[HEAD_MAX] PAGE_START;
 static unsigned char raw[READ_CHUNK];
-static struct env env;
-static char *envp[ENV_VARS_MAX + 1];
-static struct secret secrets[SECRETS_MAX];
+static struct env env PAGE_START;
+static char *envp[ENV_VARS_MAX + 1] PAGE_START;
+static struct secret secrets[SECRETS_MAX] PAGE_START;
 
 struct req {
 	const struct config *c;
@@ -78,25 +82,68 @@ struct req {
 	char whybuf[200];
 };
 
+/* Text built by hand on the request's path (stdio's formatting would cost
+ * more than the rest of the log line): appends, cutting at the buffer's
+ * end. */
+struct text {
+	char *p;
+	size_t n, cap;
+};
+
+static void
+cat(struct text *t, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > t->cap - t->n)
+		len = t->cap - t->n;
+	memcpy(t->p + t->n, s, len);
+	t->n += len;
+}
+
+static void
+cat_num(struct text *t, long long v)
+{
+	char tmp[24];
+	size_t k = sizeof tmp, len;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		tmp[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--k] = '-';
+	len = sizeof tmp - k;
+	if (len > t->cap - t->n)
+		len = t->cap - t->n;
+	memcpy(t->p + t->n, tmp + k, len);
+	t->n += len;
+}
+
 static void
 peer(struct req *q)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
+	struct text port = { q->port, 0, sizeof q->port - 1 };
 
 	if (getpeername(0, (struct sockaddr *)&ss, &sl) < 0)
 		return;
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-		inet_ntop(AF_INET, &s4->sin_addr, q->addr, sizeof q->addr);
-		snprintf(q->port, sizeof q->port, "%u", ntohs(s4->sin_port));
+		io_addr_text(AF_INET, (const unsigned char *)&s4->sin_addr, q->addr);
+		cat_num(&port, ntohs(s4->sin_port));
 	} else if (ss.ss_family == AF_INET6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		inet_ntop(AF_INET6, &s6->sin6_addr, q->addr, sizeof q->addr);
-		snprintf(q->port, sizeof q->port, "%u", ntohs(s6->sin6_port));
+		io_addr_text(AF_INET6, (const unsigned char *)&s6->sin6_addr,
+		    q->addr);
+		cat_num(&port, ntohs(s6->sin6_port));
 	} else {
 		return;
 	}
+	q->port[port.n] = '\0';
 	q->has_peer = 1;
 }
 
@@ -248,6 +295,7 @@ fixed_env(struct req *q)
 	const struct config *c = q->c;
 	struct span ct;
 	char len[24];
+	struct text t = { len, 0, sizeof len };
 	size_t i, n;
 	int st = 0, have_path = 0;
 
@@ -272,8 +320,8 @@ fixed_env(struct req *q)
 	st |= put_span("QUERY_STRING", q->r.query);
 	if (http_header(&q->r, "content-type", &ct))
 		st |= put_span("CONTENT_TYPE", ct);
-	snprintf(len, sizeof len, "%zu", q->bodylen);
-	st |= put("CONTENT_LENGTH", len, strlen(len));
+	cat_num(&t, (long long)q->bodylen);
+	st |= put("CONTENT_LENGTH", len, t.n);
 	if (q->has_peer) {
 		st |= put("REMOTE_ADDR", q->addr, strlen(q->addr));
 		st |= put("REMOTE_PORT", q->port, strlen(q->port));
@@ -644,10 +692,14 @@ deliver(struct req *q)
 		q->text = "Filtered";
 		return S_OK;
 	}
-	if (c->respond_output && !outbuf &&
-	    (outbuf = malloc(c->max_output)) == NULL) {
-		q->why = "no memory for --max-output";
-		return S_INTERNAL_ERROR;
+	if (c->respond_output && !outbuf) {
+		outbuf = mmap(NULL, c->max_output, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (outbuf == MAP_FAILED) {
+			outbuf = NULL;
+			q->why = "no memory for --max-output";
+			return S_INTERNAL_ERROR;
+		}
 	}
 	if (c->dedupe && q->key[0] && (st = claim(q)) != 0)
 		return st;
@@ -672,34 +724,58 @@ deliver(struct req *q)
 	return settle(q, st);
 }
 
+/* The request's line: peer=ADDR:PORT method=M target="T" status=N
+ * bytes=N[ scheme=S secret=N] hook=H ms=N[ reason="WHY"]. */
 static void
 log_request(struct req *q)
 {
 	char m[LOG_FIELD_MAX * 4 + 8], p[LOG_FIELD_MAX * 4 + 8];
-	char hook[48], sch[48] = "";
+	char line[LOG_LINE_MAX];
+	struct text t = { line, 0, sizeof line };
 
-	if (!q->hook_ran)
-		snprintf(hook, sizeof hook, "-");
-	else if (!q->hook.started)
-		snprintf(hook, sizeof hook, "not-started");
-	else if (q->hook.timed_out)
-		snprintf(hook, sizeof hook, "timeout");
-	else if (q->hook.exited)
-		snprintf(hook, sizeof hook, "exit:%d", q->hook.code);
-	else
-		snprintf(hook, sizeof hook, "signal:%d", q->hook.code);
 	log_escape(m, sizeof m, q->r.method_s.p, q->r.method_s.len, 16);
 	log_escape(p, sizeof p, q->r.target.p, q->r.target.len, LOG_FIELD_MAX);
-	if (q->sr.scheme != SCHEME_NONE && q->secret_index >= 0)
-		snprintf(sch, sizeof sch, " scheme=%s secret=%d",
-		    scheme_name(q->sr.scheme), q->secret_index + 1);
-	log_line(q->status >= 500 ? LOG_ERR : LOG_INFO,
-	    "peer=%s%s%s method=%s target=\"%s\" status=%d bytes=%zu%s hook=%s "
-	    "ms=%lld%s%s%s",
-	    q->has_peer ? q->addr : "-", q->has_peer ? ":" : "",
-	    q->has_peer ? q->port : "", m[0] ? m : "-", p, q->status,
-	    q->bodylen, sch, hook, io_now_ms() - q->start,
-	    q->why ? " reason=\"" : "", q->why ? q->why : "", q->why ? "\"" : "");
+	cat(&t, "peer=");
+	if (q->has_peer) {
+		cat(&t, q->addr);
+		cat(&t, ":");
+		cat(&t, q->port);
+	} else {
+		cat(&t, "-");
+	}
+	cat(&t, " method=");
+	cat(&t, m[0] ? m : "-");
+	cat(&t, " target=\"");
+	cat(&t, p);
+	cat(&t, "\" status=");
+	cat_num(&t, q->status);
+	cat(&t, " bytes=");
+	cat_num(&t, (long long)q->bodylen);
+	if (q->sr.scheme != SCHEME_NONE && q->secret_index >= 0) {
+		cat(&t, " scheme=");
+		cat(&t, scheme_name(q->sr.scheme));
+		cat(&t, " secret=");
+		cat_num(&t, q->secret_index + 1);
+	}
+	cat(&t, " hook=");
+	if (!q->hook_ran) {
+		cat(&t, "-");
+	} else if (!q->hook.started) {
+		cat(&t, "not-started");
+	} else if (q->hook.timed_out) {
+		cat(&t, "timeout");
+	} else {
+		cat(&t, q->hook.exited ? "exit:" : "signal:");
+		cat_num(&t, q->hook.code);
+	}
+	cat(&t, " ms=");
+	cat_num(&t, io_now_ms() - q->start);
+	if (q->why) {
+		cat(&t, " reason=\"");
+		cat(&t, q->why);
+		cat(&t, "\"");
+	}
+	log_text(q->status >= 500 ? LOG_ERR : LOG_INFO, line, t.n);
 }
 
 /* Writes the answer: the head, then the text (the reason phrase unless
@@ -751,7 +827,7 @@ detach(const struct config *c)
 int
 serve(const struct config *c)
 {
-	static struct req q;
+	static struct req q PAGE_START;
 	int st, wrote;
 
 	prctl(PR_SET_DUMPABLE, 0);

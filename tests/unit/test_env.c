@@ -1,5 +1,6 @@
 /* test_env.c: the hook environment table (env.c): each limit exactly at
  * and past its bound, duplicates, lookups and the execve vector. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,7 @@
 
 static struct env env;
 static char *vec[ENV_VARS_MAX + 1];
-static unsigned int idx[ENV_VARS_MAX];
+static unsigned int idx[ENV_DUP_SCRATCH];
 static char val[ENV_STRING_MAX + 8];
 
 #define PUT(n, v) env_put(&env, n, strlen(n), v, strlen(v), 1)
@@ -54,6 +55,22 @@ test_basic(void)
 		g = env_get(&env, "OPEN", 4);
 		check(p && g && strcmp(g, "xyz") == 0, "env_open then write");
 	}
+	/* env_trim: as if env_open had been given the shorter length */
+	{
+		size_t used = env.used;
+		char *p = env_open(&env, "TRIM", 4, 10);
+		if (p)
+			memcpy(p, "abcdefghij", 10);
+		env_trim(&env, 3);
+		g = env_get(&env, "TRIM", 4);
+		check(p && g && strcmp(g, "abc") == 0 && env.used == used + 9 &&
+		    env.e[env.n - 1].len == 8, "env_trim to 3 of 10 bytes");
+		p = env_open(&env, "T0", 2, 5);
+		env_trim(&env, 0);
+		g = env_get(&env, "T0", 2);
+		check(p && g && *g == '\0' && env.used == used + 9 + 4,
+		    "env_trim to nothing");
+	}
 }
 
 static void
@@ -90,6 +107,43 @@ test_duplicate(void)
 	PUT("A", "B");
 	PUT("A=B", "");
 	check(env_duplicate(&env, 0, idx) == -1, "A=B and A=B= are different names");
+}
+
+/* Names crafted to share one slot of the table: the probing passes its
+ * budget and the sort decides, with the same answers. Then the same with
+ * the scratch full of garbage, which env_duplicate must not need cleared. */
+static void
+test_duplicate_colliding(void)
+{
+	char name[32];
+	size_t i, n = 0;
+	unsigned long tries;
+	int all = 1;
+
+	env_init(&env);
+	for (tries = 0; n < 600 && tries < 50000000UL; tries++) {
+		snprintf(name, sizeof name, "N%lu", tries);
+		if ((env_name_hash(name, strlen(name)) & 2047) != 5)
+			continue;
+		if (PUT(name, "x") != 0)
+			all = 0;
+		n++;
+	}
+	check(all && n == 600, "600 names in one slot of 2048 (%lu tries)", tries);
+	check(env_duplicate(&env, 0, idx) == -1, "colliding names: none alike");
+	snprintf(name, sizeof name, "%.*s", (int)env.e[10].namelen,
+	    env.buf + env.e[10].off);
+	PUT(name, "y");
+	check(env_duplicate(&env, 0, idx) == 600,
+	    "colliding names: the later of two alike: %ld",
+	    env_duplicate(&env, 0, idx));
+	for (i = 0; i < ENV_DUP_SCRATCH; i++)
+		idx[i] = (unsigned int)(i * 2654435761U);
+	check(env_duplicate(&env, 0, idx) == 600, "scratch of garbage, alike");
+	env.n--;
+	for (i = 0; i < ENV_DUP_SCRATCH; i++)
+		idx[i] = (unsigned int)(i % 7);
+	check(env_duplicate(&env, 0, idx) == -1, "scratch of garbage, none");
 }
 
 static void
@@ -161,6 +215,7 @@ main(void)
 {
 	test_basic();
 	test_duplicate();
+	test_duplicate_colliding();
 	test_limits();
 	return check_done();
 }

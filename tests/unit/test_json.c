@@ -380,6 +380,35 @@ test_unescape(void)
 	}
 }
 
+/* json_check_escapes: the same answers as json_check, and whether any
+ * string holds an escape (a backslash elsewhere is not JSON). */
+static void
+test_escapes(void)
+{
+	static const struct {
+		const char *in;
+		int status, escapes;
+	} docs[] = {
+		{ "{}", 0, 0 },
+		{ "{\"a\":\"b\",\"c\":[1,\"d\",{\"e\":\"\xc3\xa9\"}]}", 0, 0 },
+		{ "{\"a\":\"x\\ny\"}", 0, 1 },
+		{ "{\"\\u0061\":1}", 0, 1 },
+		{ "{\"a\":[\"1234567890abcdef\\/\"]}", 0, 1 },
+		{ "{\"a\":\"\\u0000\"}", 422, 1 },
+		{ "{\"a\":1,}", 400, 0 },
+	};
+	size_t i, n;
+	int st, e, st2;
+
+	for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		e = -1;
+		st = json_check_escapes(U(docs[i].in), strlen(docs[i].in), &n, &e);
+		st2 = json_check(U(docs[i].in), strlen(docs[i].in), &n);
+		check(st == docs[i].status && st2 == st && e == docs[i].escapes,
+		    "json_check_escapes %s: %d, escapes %d", docs[i].in, st, e);
+	}
+}
+
 int
 main(void)
 {
@@ -388,5 +417,6 @@ main(void)
 	test_depth();
 	test_token_limit();
 	test_unescape();
+	test_escapes();
 	return check_done();
 }

@@ -394,6 +394,44 @@ test_limits(void)
 	st = export((const char *)body, ENV_STRING_MAX + 6);
 	check(st == 422, "key of ENV_STRING_MAX bytes: %d", st);
 
+	/* a name may take ENV_STRING_MAX - 32 bytes: 8 of prefix and a key
+	 * of ENV_STRING_MAX - 40; one more byte is refused, and so is any key
+	 * below a name that long (its segment would not fit in the name
+	 * buffer: refused before it is written) */
+	for (k = ENV_STRING_MAX - 40; k <= ENV_STRING_MAX - 39; k++) {
+		memcpy(body, "{\"", 2);
+		memset(body + 2, 'k', k);
+		memcpy(body + 2 + k, "\":1}", 4);
+		st = export((const char *)body, k + 6);
+		if (k == ENV_STRING_MAX - 40)
+			check(st == 0 && exported() == 1 &&
+			    strlen(vec[0]) == ENV_STRING_MAX - 32 + 2,
+			    "key of ENV_STRING_MAX-40 bytes: %d", st);
+		else
+			check(st == 422, "key of ENV_STRING_MAX-39 bytes: %d", st);
+	}
+	k = ENV_STRING_MAX - 40;
+	memcpy(body, "{\"", 2);
+	memset(body + 2, 'k', k);
+	len = 2 + k;
+	len += (size_t)sprintf((char *)body + len, "\":{\"");
+	memset(body + len, 'c', 3000);
+	len += 3000;
+	len += (size_t)sprintf((char *)body + len, "\":1}}");
+	st = export((const char *)body, len);
+	check(st == 422 && why && strstr(why, "per-variable limit"),
+	    "a key below a name of ENV_STRING_MAX-32 bytes: %d (%s)", st,
+	    why ? why : "null");
+	len = 2 + k + 4;                    /* the same, escaped */
+	for (i = 0; i < 500; i++) {
+		memcpy(body + len, "\\u0063", 6);
+		len += 6;
+	}
+	len += (size_t)sprintf((char *)body + len, "\":1}}");
+	st = export((const char *)body, len);
+	check(st == 422 && why && strstr(why, "per-variable limit"),
+	    "an escaped key below it: %d (%s)", st, why ? why : "null");
+
 	/* entries: {"a":[0,...]} gives A (kept, not exported), A_COUNT and
 	 * one per element */
 	for (k = ENV_VARS_MAX - 2; k <= ENV_VARS_MAX - 1; k++) {

@@ -169,6 +169,46 @@ test_dates(void)
 	}
 }
 
+/* The hand-made Date against gmtime_r and strftime, every third day from
+ * 1970 to 9999 at a varying time of day, and the clamp outside them. */
+static void
+test_dates_libc(void)
+{
+	char line[80], got[64];
+	const char *p, *e;
+	long long t, bad = 0, first = -1, days = 0;
+	struct tm tm;
+	size_t n;
+
+	for (t = 0; t <= 253402300799LL; t += 3 * 86400 + 7) {
+		days++;
+		gmtime_r(&(time_t){ (time_t)t }, &tm);
+		strftime(line, sizeof line, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		n = response_head(out, 200, NULL, 0, 0, (time_t)t);
+		out[n] = '\0';
+		p = strstr(out, "\r\nDate: ");
+		e = p ? strstr(p + 8, "\r\n") : NULL;
+		if (!p || !e || (size_t)(e - p - 8) >= sizeof got) {
+			bad++;
+			continue;
+		}
+		memcpy(got, p + 8, (size_t)(e - p - 8));
+		got[e - p - 8] = '\0';
+		if (strcmp(got, line) != 0 && bad++ == 0)
+			first = t;
+	}
+	check(bad == 0, "Date equals strftime's on %lld days from 1970 to 9999 "
+	    "(%lld differ, first at %lld)", days, bad, first);
+	n = response_head(out, 200, NULL, 0, 0, (time_t)-1);
+	out[n] = '\0';
+	check(strstr(out, "\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n") != NULL,
+	    "a clock before 1970 says 1970");
+	n = response_head(out, 200, NULL, 0, 0, (time_t)253402300800LL);
+	out[n] = '\0';
+	check(strstr(out, "\r\nDate: Fri, 31 Dec 9999 23:59:59 GMT\r\n") != NULL,
+	    "a clock past 9999 says its last second");
+}
+
 static void
 test_head(void)
 {
@@ -237,6 +277,7 @@ main(void)
 	test_statuses();
 	test_whole();
 	test_dates();
+	test_dates_libc();
 	test_head();
 	test_bounds();
 	return check_done();

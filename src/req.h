@@ -1,0 +1,69 @@
+/* req.h: one request's state, shared by serve.c (reading, checking and
+ * answering it) and deliver.c (what happens to a verified delivery). */
+#ifndef INHOOK_REQ_H
+#define INHOOK_REQ_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+
+#include "dedupe.h"
+#include "hook.h"
+#include "http.h"
+#include "opts.h"
+#include "scheme.h"
+#include "sig.h"
+#include "spool.h"
+
+/* A delivery uses the start of each big static buffer: each starts a page,
+ * so that it takes as few pages of the process's own memory as it can. */
+#define PAGE_START __attribute__((aligned(4096)))
+
+struct req {
+	const struct config *c;
+	long long start, deadline;
+	size_t have, headlen;
+	struct request r;
+	int has_peer;
+	char addr[INET6_ADDRSTRLEN];
+	char port[8];
+	int bodyfd;
+	unsigned char *body;
+	size_t bodylen;
+	int status;
+	const char *allow;
+	const char *why;
+	struct scheme_req sr;            /* the sender's scheme and its headers */
+	int secret_index;                /* which --secret-file verified */
+	unsigned char *json;             /* the JSON: the body, or its form field */
+	size_t jsonlen;
+	char key[2 * SIG_MAC_LEN + 1];   /* the delivery's identity, in hex */
+	int hook_ran;
+	struct hook_result hook;
+	/* the delivery's course: deliver(), then finish() for --async */
+	const char *text;                /* answer body; NULL: reason phrase */
+	int retry_after;                 /* Retry-After seconds, 0 for none */
+	int output;                      /* answer with the hook's stdout */
+	int pending;                     /* --async: 1 supervise, 2 lock first */
+	int lockfd, stdinfd, spooled;
+	unsigned char *outbuf;           /* --respond-output: the hook's stdout */
+	struct hook h;
+	struct spool sp;
+	struct spool_entry ent;
+	struct claim claim;
+	char whybuf[200];
+};
+
+/* A verified request (q->body, q->json, q->key set): builds the hook's
+ * environment, then --when, --dedupe, --spool, --lock and the hook, in that
+ * order. Returns the status to answer: 200 (hook exited 0, Filtered,
+ * Already delivered), 202 (--async started; --spool kept), 400 or 422 (the
+ * JSON), 409, 500, 503, 504. With --async and a 202, q->pending says that
+ * deliver_finish() has work left after the answer. */
+int deliver(struct req *q);
+
+/* --async, after the answer and the staged close: the lock if still
+ * needed, the hook, and its outcome (spool entry, dedupe claim, q->hook,
+ * q->why) for the log line. */
+void deliver_finish(struct req *q);
+
+#endif

@@ -106,6 +106,11 @@ check-sanitize: deps
 demo: deps inhook
 	@sh tests/demo.sh
 
+# libFuzzer over each parser: FUZZ_SECONDS per target (default 60).
+fuzz: inhook
+	@INHOOK_DEPS_EXTRA="clang libclang-rt-14-dev" sh tests/deps.sh
+	@sh tests/fuzz/fuzz.sh
+
 # The benchmark (not part of check): floor, inhook, webhook; see bench/run.sh.
 bench: inhook
 	@MAKE='$(MAKE)' sh bench/run.sh
@@ -114,4 +119,4 @@ clean:
 	rm -f inhook inhook-static
 	rm -rf tests/build bench/build bench/results
 
-.PHONY: bench unit all static install install-systemd uninstall deps check check-sanitize demo clean
+.PHONY: fuzz bench unit all static install install-systemd uninstall deps check check-sanitize demo clean

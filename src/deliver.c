@@ -25,6 +25,7 @@
 #include "req.h"
 #include "spool.h"
 #include "status.h"
+#include "text.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

@@ -116,35 +116,3 @@ log_escape(char *dst, size_t cap, const unsigned char *src, size_t len,
 	dst[o] = '\0';
 	return dst;
 }
-
-void
-text_cat(struct text *t, const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len > t->cap - t->n)
-		len = t->cap - t->n;
-	memcpy(t->p + t->n, s, len);
-	t->n += len;
-}
-
-void
-text_num(struct text *t, long long v)
-{
-	char tmp[24];
-	size_t k = sizeof tmp, len;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
-
-	do {
-		tmp[--k] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--k] = '-';
-	len = sizeof tmp - k;
-	if (len > t->cap - t->n)
-		len = t->cap - t->n;
-	memcpy(t->p + t->n, tmp + k, len);
-	t->n += len;
-}

@@ -29,15 +29,4 @@ void log_text(int prio, const char *msg, size_t len);
 char *log_escape(char *dst, size_t cap, const unsigned char *src, size_t len,
                  size_t max);
 
-/* Text built by hand on the request's path (stdio's formatting would cost
- * more than the rest of the log line): text_cat and text_num append, cutting
- * at the buffer's end (t->n never passes t->cap; no NUL is written). */
-struct text {
-	char *p;
-	size_t n, cap;
-};
-
-void text_cat(struct text *t, const char *s);
-void text_num(struct text *t, long long v);
-
 #endif

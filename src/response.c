@@ -6,46 +6,7 @@
 
 #include "response.h"
 #include "status.h"
-
-/* Appends into out[0..RESPONSE_MAX - 1), cutting what does not fit (as
- * snprintf would); n is what is written so far. */
-struct out {
-	char *p;
-	size_t n;
-};
-
-static void
-put(struct out *o, const char *s, size_t len)
-{
-	if (len > RESPONSE_MAX - 1 - o->n)
-		len = RESPONSE_MAX - 1 - o->n;
-	memcpy(o->p + o->n, s, len);
-	o->n += len;
-}
-
-static void
-put_str(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-/* v in decimal. */
-static void
-put_num(struct out *o, long long v)
-{
-	char tmp[24];
-	size_t k = sizeof tmp;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
-
-	do {
-		tmp[--k] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--k] = '-';
-	put(o, tmp + k, sizeof tmp - k);
-}
+#include "text.h"
 
 /* Two decimal digits of v (below 100) at p. */
 static void
@@ -58,7 +19,7 @@ two(char *p, unsigned long v)
 /* The IMF-fixdate of RFC 9110 section 5.6.7, "Sun, 06 Nov 1994 08:49:37
  * GMT", for now clamped to the years 1970 to 9999: always 29 bytes. */
 static void
-put_date(struct out *o, time_t now)
+put_date(struct text *o, time_t now)
 {
 	static const char days[] = "ThuFriSatSunMonTueWed";
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -92,7 +53,7 @@ put_date(struct out *o, time_t now)
 	d[22] = ':';
 	two(d + 23, secs % 60);
 	memcpy(d + 25, " GMT", 4);
-	put(o, d, sizeof d);
+	text_put(o, d, sizeof d);
 }
 
 size_t
@@ -104,7 +65,7 @@ response_head(char *out, int status, const char *allow, int retry_after,
 	static const char head[] = "HTTP/1.1 \1 \2\r\nDate: \3\r\n"
 	    "Content-Type: text/plain\r\nContent-Length: \4\r\n"
 	    "Connection: close\r\n\5\6\r\n";
-	struct out o = { out, 0 };
+	struct text o = { out, 0, RESPONSE_MAX - 1 };
 	const char *t;
 	size_t n;
 
@@ -112,35 +73,35 @@ response_head(char *out, int status, const char *allow, int retry_after,
 		for (n = 0; (unsigned char)t[n] > 6; n++)
 			;
 		if (n) {
-			put(&o, t, n);
+			text_put(&o, t, n);
 			continue;
 		}
 		n = 1;
 		switch (*t) {
 		case 1:
-			put_num(&o, status);
+			text_num(&o, status);
 			break;
 		case 2:
-			put_str(&o, status_reason(status));
+			text_cat(&o, status_reason(status));
 			break;
 		case 3:
 			put_date(&o, now);
 			break;
 		case 4:
-			put_num(&o, (long long)body_len);
+			text_num(&o, (long long)body_len);
 			break;
 		case 5:
 			if (allow) {
-				put_str(&o, "Allow: ");
-				put_str(&o, allow);
-				put_str(&o, "\r\n");
+				text_cat(&o, "Allow: ");
+				text_cat(&o, allow);
+				text_cat(&o, "\r\n");
 			}
 			break;
 		case 6:
 			if (retry_after > 0) {
-				put_str(&o, "Retry-After: ");
-				put_num(&o, retry_after);
-				put_str(&o, "\r\n");
+				text_cat(&o, "Retry-After: ");
+				text_num(&o, retry_after);
+				text_cat(&o, "\r\n");
 			}
 			break;
 		}

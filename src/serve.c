@@ -32,6 +32,7 @@
 #include "serve.h"
 #include "sig.h"
 #include "status.h"
+#include "text.h"
 
 static unsigned char head[HEAD_MAX] PAGE_START;
 static unsigned char raw[READ_CHUNK];
@@ -117,6 +118,25 @@ route(struct req *q)
 	return S_METHOD_NOT_ALLOWED;
 }
 
+/* One read of body bytes into buf; *n gets the count. Returns 0, 408 at
+ * the deadline, or 400 when the peer closed before the body's end. */
+static int
+body_read(struct req *q, unsigned char *buf, size_t len, size_t *n)
+{
+	ssize_t rd = io_read(0, buf, len, q->deadline);
+
+	if (rd == IO_TIMEOUT) {
+		q->why = "deadline passed while reading the body";
+		return S_REQUEST_TIMEOUT;
+	}
+	if (rd <= 0) {
+		q->why = "connection closed inside the body";
+		return S_BAD_REQUEST;
+	}
+	*n = (size_t)rd;
+	return 0;
+}
+
 static int
 read_body(struct req *q)
 {
@@ -126,7 +146,6 @@ read_body(struct req *q)
 	unsigned char *extra = head + q->headlen;
 	size_t nextra = q->have - q->headlen, got = 0, n, used;
 	struct chunked ch;
-	ssize_t rd;
 	int st;
 
 	q->bodyfd = memfd_create("inhook-body", MFD_CLOEXEC);
@@ -147,17 +166,9 @@ read_body(struct req *q)
 		n = nextra < cap ? nextra : cap;
 		if (n)          /* with Content-Length: 0 there is no map */
 			memcpy(q->body, extra, n);
-		for (got = n; got < cap; got += (size_t)rd) {
-			rd = io_read(0, q->body + got, cap - got, q->deadline);
-			if (rd == IO_TIMEOUT) {
-				q->why = "deadline passed while reading the body";
-				return S_REQUEST_TIMEOUT;
-			}
-			if (rd <= 0) {
-				q->why = "connection closed inside the body";
-				return S_BAD_REQUEST;
-			}
-		}
+		for (got = n; got < cap; got += n)
+			if ((st = body_read(q, q->body + got, cap - got, &n)) != 0)
+				return st;
 		q->bodylen = got;
 		return 0;
 	}
@@ -172,17 +183,9 @@ read_body(struct req *q)
 			q->why = "bad chunked framing";
 			return st;
 		}
-		rd = io_read(0, raw, sizeof raw, q->deadline);
-		if (rd == IO_TIMEOUT) {
-			q->why = "deadline passed while reading the body";
-			return S_REQUEST_TIMEOUT;
-		}
-		if (rd <= 0) {
-			q->why = "connection closed inside the body";
-			return S_BAD_REQUEST;
-		}
+		if ((st = body_read(q, raw, sizeof raw, &nextra)) != 0)
+			return st;
 		extra = raw;
-		nextra = (size_t)rd;
 	}
 	if (ftruncate(q->bodyfd, (off_t)got) < 0) {
 		q->why = "cannot size the body file";

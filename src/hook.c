@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "hook.h"
 #include "io.h"
 #include "limits.h"
@@ -38,9 +39,42 @@ close_from(int lo, int hi)
 		close(fd);
 }
 
-/* SIG_DFL for every signal. The C library refuses the two real-time signals
- * it keeps for itself, yet a parent may have left them ignored, and
- * ignored dispositions survive execve: reset those with the system call. */
+/* The set of ignored signals, from /proc/self/status ("SigIgn:" and 16
+ * hex digits, bit s-1 for signal s). Returns 0, or -1 when /proc is not
+ * there or says something else. */
+static int
+ignored_signals(unsigned long long *mask)
+{
+	static const char key[] = "\nSigIgn:\t";
+	char buf[4096];
+	size_t i, k, klen = sizeof key - 1;
+	ssize_t n;
+	int fd, h;
+
+	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	for (i = 0; n > 0 && i + klen + 16 <= (size_t)n; i++) {
+		if (memcmp(buf + i, key, klen) != 0)
+			continue;
+		*mask = 0;
+		for (k = 0; k < 16; k++) {
+			if ((h = ascii_hex((unsigned char)buf[i + klen + k])) < 0)
+				return -1;
+			*mask = *mask << 4 | (unsigned)h;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* SIG_DFL for every signal the hook could inherit a disposition of. A
+ * handler does not survive execve, an ignored disposition does: only those
+ * need resetting, and /proc says which they are (one read instead of a
+ * system call per signal). Without /proc, every signal is reset. The C
+ * library refuses the two real-time signals it keeps for itself, yet a
+ * parent may have left them ignored: the system call resets any signal. */
 static void
 default_signals(void)
 {
@@ -50,15 +84,14 @@ default_signals(void)
 		void *restorer;
 		unsigned long mask;
 	} k;
-	struct sigaction sa;
+	unsigned long long ign = ~0ULL;
 	int s;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
 	memset(&k, 0, sizeof k);   /* handler NULL is SIG_DFL */
-	for (s = 1; s < NSIG; s++)
-		if (sigaction(s, &sa, NULL) < 0 && s != SIGKILL && s != SIGSTOP)
+	if (ignored_signals(&ign) < 0)
+		ign = ~0ULL;
+	for (s = 1; s < NSIG && s <= 64; s++)
+		if ((ign >> (s - 1) & 1) && s != SIGKILL && s != SIGSTOP)
 			syscall(SYS_rt_sigaction, s, &k, NULL, sizeof k.mask);
 }
 

@@ -106,10 +106,12 @@ check-sanitize: deps
 demo: deps inhook
 	@sh tests/demo.sh
 
-# libFuzzer over each parser: FUZZ_SECONDS per target (default 60).
-fuzz: inhook
+# libFuzzer over each parser: FUZZ_SECONDS per target (default 60), or
+# FUZZ_RUNS executions; FUZZ_TARGETS to pick (http chunked sig scheme json).
+FUZZ_SECONDS ?= 60
+fuzz:
 	@INHOOK_DEPS_EXTRA="clang libclang-rt-14-dev" sh tests/deps.sh
-	@sh tests/fuzz/fuzz.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/fuzz.sh $(FUZZ_TARGETS)
 
 # The benchmark (not part of check): floor, inhook, webhook; see bench/run.sh.
 bench: inhook

@@ -60,3 +60,19 @@ HOOK
 
 # runs DIR: how many times the hook in DIR ran
 runs() { if [ -f "$1/runs" ]; then wc -l < "$1/runs" | tr -d ' '; else echo 0; fi; }
+
+# listening PORT: true when something listens on 127.0.0.1:PORT
+listening() {
+	_hex=$(printf '0100007F:%04X' "$1")
+	awk -v a="$_hex" '$2 == a && $4 == "0A" { f = 1 } END { exit !f }' /proc/net/tcp
+}
+
+# wait_for COMMAND...: runs COMMAND every 0.05 s until it succeeds, 10 s at most
+wait_for() {
+	_i=0
+	while ! "$@"; do
+		_i=$((_i + 1))
+		[ "$_i" -ge 200 ] && return 1
+		sleep 0.05
+	done
+}

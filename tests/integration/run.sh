@@ -66,22 +66,6 @@ INHOOK="$T/inhook"
 
 # --- helpers ---------------------------------------------------------
 
-# listening PORT: true when something listens on 127.0.0.1:PORT
-listening() {
-	_hex=$(printf '0100007F:%04X' "$1")
-	awk -v a="$_hex" '$2 == a && $4 == "0A" { f = 1 } END { exit !f }' /proc/net/tcp
-}
-
-# wait_for COMMAND...: runs COMMAND every 0.05 s until it succeeds, 10 s at most
-wait_for() {
-	_i=0
-	while ! "$@"; do
-		_i=$((_i + 1))
-		[ "$_i" -ge 200 ] && return 1
-		sleep 0.05
-	done
-}
-
 # alive PID: the process exists and is not a zombie
 alive() {
 	[ -r "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null

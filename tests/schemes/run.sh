@@ -414,18 +414,6 @@ fi
 
 # --- real clients: curl through systemd-socket-activate -----------------
 
-listening() {
-	_hex=$(printf '0100007F:%04X' "$1")
-	awk -v a="$_hex" '$2 == a && $4 == "0A" { f = 1 } END { exit !f }' /proc/net/tcp
-}
-wait_for() {
-	_i=0
-	while ! "$@"; do
-		_i=$((_i + 1))
-		[ "$_i" -ge 200 ] && return 1
-		sleep 0.05
-	done
-}
 nlog() { grep -c ' status=' "$T/sa.log" | tr -d ' '; }
 # post BODYFILE HEADER...: curl POST to $URL with the headers; prints the
 # status; afterwards $T/line is inhook's log line for it (5 s at most)

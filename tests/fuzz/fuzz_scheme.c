@@ -12,6 +12,7 @@
 #include <bearssl.h>
 
 #include "fuzz.h"
+#include "ref.h"
 #include "http.h"
 #include "limits.h"
 #include "scheme.h"
@@ -32,68 +33,6 @@ static const char *const sigheader[] = {
 	NULL, "x-jobserv-sig", "x-hub-signature-256", NULL, "x-gitlab-token",
 	"webhook-signature",
 };
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
-static int
-unhex(const unsigned char *s, size_t len, unsigned char out[32])
-{
-	size_t i;
-
-	if (len != 64)
-		return 0;
-	for (i = 0; i < 64; i++)
-		if (hexval(s[i]) < 0)
-			return 0;
-	for (i = 0; i < 32; i++)
-		out[i] = (unsigned char)(hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]));
-	return 1;
-}
-
-static int
-b64val(unsigned char c)
-{
-	static const char abc[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *p = c ? strchr(abc, c) : NULL;
-
-	return p ? (int)(p - abc) : -1;
-}
-
-/* Padded standard base64 into out (cap bytes); the length or -1. */
-static long
-unbase64(const unsigned char *s, size_t len, unsigned char *out, size_t cap)
-{
-	size_t i, k, o = 0, pad = 0;
-	unsigned long acc;
-
-	if (len % 4)
-		return -1;
-	if (len >= 4 && s[len - 1] == '=')
-		pad = s[len - 2] == '=' ? 2 : 1;
-	if (len / 4 * 3 - pad > cap)
-		return -1;
-	for (i = 0; i < len; i += 4) {
-		for (k = 0, acc = 0; k < 4; k++) {
-			if (i + k >= len - pad)
-				acc <<= 6;
-			else if (b64val(s[i + k]) < 0)
-				return -1;
-			else
-				acc = acc << 6 | (unsigned long)b64val(s[i + k]);
-		}
-		for (k = 0; k < 3 && o < len / 4 * 3 - pad; k++)
-			out[o++] = (unsigned char)(acc >> (16 - 8 * k));
-	}
-	return (long)o;
-}
 
 static void
 hmac3(const unsigned char *key, size_t klen, const unsigned char *a,
@@ -124,12 +63,12 @@ verifies(const struct scheme_req *s, const char *key,
 	case SCHEME_JOBSERV:
 	case SCHEME_GITHUB:
 		need(s->sig.len == 71);
-		need(unhex(s->sig.p + 7, 64, got));
+		need(unhex(s->sig.p + 7, 64, got, 32));
 		hmac3((const unsigned char *)key, klen, body, blen, NULL, 0,
 		    NULL, 0, want);
 		return memcmp(got, want, 32) == 0;
 	case SCHEME_GITEA:
-		need(unhex(s->sig.p, s->sig.len, got));
+		need(unhex(s->sig.p, s->sig.len, got, 32));
 		hmac3((const unsigned char *)key, klen, body, blen, NULL, 0,
 		    NULL, 0, want);
 		return memcmp(got, want, 32) == 0;

@@ -5,6 +5,7 @@
 #define INHOOK_CHECK_H
 
 #include <stdio.h>
+#include <string.h>
 
 static int check_failed;
 
@@ -15,6 +16,30 @@ static int check_failed;
 	if (!check_ok_) { printf("  (%s:%d)", __FILE__, __LINE__); check_failed++; } \
 	printf("\n"); \
 } while (0)
+
+/* Reads the JobServ sample into buf (cap bytes) from the top of the tree,
+ * where tests/run.sh runs the tests, or from next to the binary's
+ * directory. Returns its length, or 0 when it cannot be read. */
+static inline size_t
+check_sample(const char *argv0, unsigned char *buf, size_t cap)
+{
+	static const char rel[] = "tests/data/jobserv-build.json";
+	char path[4096];
+	const char *slash = strrchr(argv0, '/');
+	FILE *f = fopen(rel, "rb");
+	size_t n;
+
+	if (f == NULL && slash) {
+		snprintf(path, sizeof path, "%.*s/../data/jobserv-build.json",
+		    (int)(slash - argv0), argv0);
+		f = fopen(path, "rb");
+	}
+	if (f == NULL)
+		return 0;
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
 
 static inline int
 check_done(void)

@@ -71,26 +71,6 @@ exported(void)
 	return env_vector(&env, vec);
 }
 
-static int
-load_sample(const char *argv0, size_t *len)
-{
-	static const char rel[] = "tests/data/jobserv-build.json";
-	char path[4096];
-	const char *slash = strrchr(argv0, '/');
-	FILE *f = fopen(rel, "rb");
-
-	if (f == NULL && slash) {
-		snprintf(path, sizeof path, "%.*s/../data/jobserv-build.json",
-		    (int)(slash - argv0), argv0);
-		f = fopen(path, "rb");
-	}
-	if (f == NULL)
-		return 0;
-	*len = fread(body, 1, sizeof body, f);
-	fclose(f);
-	return *len > 0 && *len < sizeof body;
-}
-
 /* Every variable the sample must export, from an independent walk of the
  * file (Python's json module) checked by hand against the reference page:
  * 7 top-level scalars, RUNS_COUNT, and 9 + 9 + 8 fields of the three runs
@@ -141,7 +121,8 @@ test_sample(const char *argv0)
 	size_t len = 0, i, n, k, nvars = sizeof sample_vars / sizeof sample_vars[0];
 	int st, all = 1, listed;
 
-	if (!load_sample(argv0, &len)) {
+	len = check_sample(argv0, body, sizeof body);
+	if (len == 0 || len == sizeof body) {
 		check(0, "read tests/data/jobserv-build.json");
 		return;
 	}

@@ -15,28 +15,6 @@
 static unsigned char sample[8192];
 static size_t sample_len;
 
-/* Reads the sample from the top of the tree (where tests/run.sh runs
- * us) or from next to the binary's directory. */
-static int
-load_sample(const char *argv0)
-{
-	static const char rel[] = "tests/data/jobserv-build.json";
-	char path[4096];
-	const char *slash = strrchr(argv0, '/');
-	FILE *f = fopen(rel, "rb");
-
-	if (f == NULL && slash) {
-		snprintf(path, sizeof path, "%.*s/../data/jobserv-build.json",
-		    (int)(slash - argv0), argv0);
-		f = fopen(path, "rb");
-	}
-	if (f == NULL)
-		return 0;
-	sample_len = fread(sample, 1, sizeof sample, f);
-	fclose(f);
-	return sample_len > 0 && sample_len < sizeof sample;
-}
-
 static void
 hex(const unsigned char *b, size_t n, char *out)
 {
@@ -217,7 +195,8 @@ test_jobserv(const char *argv0)
 	char fmt[72];
 	int st;
 
-	if (!load_sample(argv0)) {
+	sample_len = check_sample(argv0, sample, sizeof sample);
+	if (sample_len == 0 || sample_len == sizeof sample) {
 		check(0, "read tests/data/jobserv-build.json");
 		return;
 	}

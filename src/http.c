@@ -84,7 +84,44 @@ uri_chars(const unsigned char *s, size_t len, const char extra[2])
 }
 
 #define target_chars(s, len)    uri_chars((s), (len), "/?")
-#define authority_chars(s, len) uri_chars((s), (len), "[]")
+
+/* 1 if s[0..len) is an authority without userinfo (RFC 9112 3.2, RFC 3986
+ * 3.2): uri-host [":" port]. uri-host is an IP literal (hex digits, ':' and
+ * '.' in brackets) or a reg-name or IPv4 address (unreserved, sub-delims and
+ * %XX: no '@', so "user@host" is refused); port is *DIGIT. The empty string
+ * is a valid, empty reg-name. */
+static int
+authority_ok(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len > 0 && s[0] == '[') {
+		for (i = 1; i < len && s[i] != ']'; i++)
+			if (ascii_hex(s[i]) < 0 && s[i] != ':' && s[i] != '.')
+				return 0;
+		if (i == len || i == 1)
+			return 0;
+		i++;
+	} else {
+		for (; i < len && s[i] != ':'; i++) {
+			if (s[i] == '%' && i + 2 < len && ascii_hex(s[i + 1]) >= 0 &&
+			    ascii_hex(s[i + 2]) >= 0) {
+				i += 2;
+				continue;
+			}
+			if (!is_pchar(s[i]) || s[i] == '@')
+				return 0;
+		}
+	}
+	if (i == len)
+		return 1;
+	if (s[i] != ':')
+		return 0;
+	for (i++; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
 
 /* Splits the request-target into path and query. Origin-form "/p?q" or
  * absolute-form "http://authority/p?q"; anything else is 400. */
@@ -114,7 +151,7 @@ parse_target(struct request *r)
 		start = i;
 		while (i < len && t[i] != '/' && t[i] != '?')
 			i++;
-		if (i == start || !authority_chars(t + start, i - start))
+		if (i == start || !authority_ok(t + start, i - start))
 			return S_BAD_REQUEST;
 		if (!target_chars(t + i, len - i))
 			return S_BAD_REQUEST;
@@ -268,7 +305,7 @@ http_header(const struct request *r, const char *name, struct span *first)
 static int
 host_ok(struct span v)
 {
-	return authority_chars(v.p, v.len);
+	return authority_ok(v.p, v.len);
 }
 
 /* Content-Length: 1*DIGIT, at most one field, value at most 10^18. */
@@ -379,6 +416,10 @@ http_parse(const unsigned char *buf, size_t len, struct request *r)
 
 	n = http_header(r, "host", &v);
 	if (n > 1 || (n == 0 && r->minor >= 1) || (n == 1 && !host_ok(v)))
+		return S_BAD_REQUEST;
+
+	/* one Content-Type: it picks JSON or form handling of the body */
+	if (http_header(r, "content-type", NULL) > 1)
 		return S_BAD_REQUEST;
 
 	te = http_header(r, "transfer-encoding", NULL);

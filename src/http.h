@@ -64,7 +64,8 @@ int http_parse_reqline(const unsigned char *buf, size_t len, struct request *r);
  * r, whose spans then point into buf. Checks field syntax, Host, framing
  * (Content-Length, Transfer-Encoding) and Expect. Returns 0 or a status:
  * 400 (also when chunked is there but not the final coding, or twice,
- * RFC 9112 6.3), 417 (unknown expectation), 431 (over HEADERS_MAX fields),
+ * RFC 9112 6.3; a Host that is not uri-host [":" port], userinfo included,
+ * RFC 9112 3.2; more than one Content-Type), 417 (unknown expectation), 431 (over HEADERS_MAX fields),
  * 501 (any transfer coding other than chunked, RFC 9112 6.1), 505. */
 int http_parse(const unsigned char *buf, size_t len, struct request *r);
 

@@ -80,6 +80,10 @@ sig_unbase64(const unsigned char *s, size_t len, unsigned char *out,
 				return -1;
 			acc = acc << 6 | (unsigned long)v;
 		}
+		/* the bits under the padding must be zero (RFC 4648 3.5):
+		 * one encoding per value */
+		if ((pad == 1 && (acc & 0xff)) || (pad == 2 && (acc & 0xffff)))
+			return -1;
 		if (o + 3 - pad > cap)
 			return -1;
 		out[o++] = (unsigned char)(acc >> 16);

@@ -23,7 +23,8 @@ void sig_sha256(const unsigned char *msg, size_t len,
 
 /* Decodes standard base64 (RFC 4648 4, "=" padding required to a multiple
  * of 4) from s[0..len) into out (cap bytes). Returns the decoded length, or
- * -1 on a bad character, bad padding, or more than cap bytes. */
+ * -1 on a bad character, bad padding, non-zero bits under the padding
+ * (each value has one encoding), or more than cap bytes. */
 long sig_unbase64(const unsigned char *s, size_t len, unsigned char *out,
                   size_t cap);
 

@@ -43,8 +43,8 @@ b64val(unsigned char c)
 }
 
 /* The plain base64 reader: quads of the alphabet, "=" only at the end as
- * "x=" or "==" in the last quad; the bits under the padding are not
- * checked (RFC 4648 3.5 lets a decoder accept them). */
+ * "x=" or "==" in the last quad; the bits under the padding must be zero
+ * (RFC 4648 3.5: then every value has one encoding). */
 static inline long
 unbase64(const unsigned char *s, size_t len, unsigned char *out, size_t cap)
 {
@@ -66,6 +66,8 @@ unbase64(const unsigned char *s, size_t len, unsigned char *out, size_t cap)
 			else
 				acc = acc << 6 | (unsigned long)b64val(s[i + k]);
 		}
+		if (i + 4 == len && acc & ((1UL << (8 * pad)) - 1))
+			return -1;
 		for (k = 0; k < 3 && o < len / 4 * 3 - pad; k++)
 			out[o++] = (unsigned char)(acc >> (16 - 8 * k));
 	}

@@ -305,7 +305,6 @@ static const struct {
 	{ "GET https://h:8443/webhook HTTP/1.1", "/webhook", "", 0 },
 	{ "GET http://h HTTP/1.1", "/", "", 0 },
 	{ "GET http://h?q HTTP/1.1", "/", "q", 1 },
-	{ "GET http://u@h:80/a/b HTTP/1.1", "/a/b", "", 0 },
 	{ "GET http://[::1]:80/x HTTP/1.1", "/x", "", 0 },
 };
 
@@ -326,6 +325,13 @@ test_targets(void)
 		    targets[i].line, st, (int)req.path.len, (const char *)req.path.p,
 		    (int)req.query.len, (const char *)req.query.p, req.has_query);
 	}
+	/* userinfo is not part of an http authority (RFC 9110 4.2.4) */
+	memset(&req, 0, sizeof req);
+	st = http_parse_reqline(LIT("GET http://u@h:80/a/b HTTP/1.1"), &req);
+	check(st == S_BAD_REQUEST, "target with userinfo: 400 (%d)", st);
+	memset(&req, 0, sizeof req);
+	st = http_parse_reqline(LIT("GET http://h:8x/a HTTP/1.1"), &req);
+	check(st == S_BAD_REQUEST, "target with a non-digit port: 400 (%d)", st);
 	memset(&req, 0, sizeof req);
 	st = http_parse_reqline(LIT("POST http://h/webhook?x=1 HTTP/1.1"), &req);
 	check(st == 0 && span_is(req.target, "http://h/webhook?x=1") &&
@@ -381,6 +387,25 @@ static const struct {
 	T("Host with port", RL11 "Host: h:8080\r\n" END, 0, F_NONE, 0, E_NONE),
 	T("Host IPv6", RL11 "Host: [::1]:80\r\n" END, 0, F_NONE, 0, E_NONE),
 	T("Host empty (RFC 9112 3.2)", RL11 "Host:\r\n" END, 0, F_NONE, 0, E_NONE),
+	T("Host with userinfo", RL11 "Host: user@host\r\n" END, 400, 0, 0, 0),
+	T("Host with user:pass", RL11 "Host: u:p@h:80\r\n" END, 400, 0, 0, 0),
+	T("Host @ alone", RL11 "Host: @\r\n" END, 400, 0, 0, 0),
+	T("Host with two ports", RL11 "Host: h:1:2\r\n" END, 400, 0, 0, 0),
+	T("Host with letters in port", RL11 "Host: h:8o\r\n" END, 400, 0, 0, 0),
+	T("Host empty port", RL11 "Host: h:\r\n" END, 0, F_NONE, 0, E_NONE),
+	T("Host IPv6 unclosed", RL11 "Host: [::1\r\n" END, 400, 0, 0, 0),
+	T("Host IPv6 empty", RL11 "Host: []\r\n" END, 400, 0, 0, 0),
+	T("Host IPv6 with junk", RL11 "Host: [::1]x\r\n" END, 400, 0, 0, 0),
+	T("Host IPv6 with @", RL11 "Host: [u@::1]\r\n" END, 400, 0, 0, 0),
+	T("Host IPv4", RL11 "Host: 127.0.0.1:9000\r\n" END, 0, F_NONE, 0, E_NONE),
+	T("Host escape", RL11 "Host: a%41b\r\n" END, 0, F_NONE, 0, E_NONE),
+	T("two Content-Type", RL11 H "Content-Type: application/json\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\n" END,
+	    400, 0, 0, 0),
+	T("two Content-Type, other case", RL11 H "Content-Type: a/b\r\n"
+	    "content-type: a/b\r\n" END, 400, 0, 0, 0),
+	T("one Content-Type", RL11 H "Content-Type: a/b\r\n" END, 0, F_NONE,
+	    0, E_NONE),
 	T("Host lower case", RL11 "host: h\r\n" END, 0, F_NONE, 0, E_NONE),
 	T("no Host on 1.0", RL10 END, 0, F_NONE, 0, E_NONE),
 	T("no Host on 1.0, CL", RL10 "Content-Length: 2\r\n" END, 0, F_LENGTH, 2, E_NONE),

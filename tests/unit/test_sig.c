@@ -359,6 +359,13 @@ test_base64(void)
 		{ "Zm9v\n", NULL },
 		{ "Zm 9", NULL },
 		{ "Zm9\x80", NULL },
+		/* bits under the padding must be zero (RFC 4648 3.5) */
+		{ "Zg==", "f" },
+		{ "Zh==", NULL },
+		{ "Zv==", NULL },
+		{ "Zm8=", "fo" },
+		{ "Zm9=", NULL },
+		{ "Zm+=", NULL },
 	};
 	unsigned char out[16];
 	size_t i;

@@ -14,6 +14,43 @@ const char *const opts_fixed_names[] = {
 	"CONTENT_LENGTH", "REMOTE_ADDR", "REMOTE_PORT", "INHOOK_", NULL
 };
 
+/* Names that the dynamic loader, the C library, a shell, a common
+ * interpreter or tool reads to change what it runs, loads or trusts. No
+ * payload variable may ever be one: a --prefix under which one could be
+ * made is refused. A trailing '*' stands for every name that begins so. */
+const char *const opts_unsafe_names[] = {
+	"LD_*", "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES",
+	"LOCALDOMAIN", "LOCPATH", "MUSL_LOCPATH", "NLSPATH", "RES_OPTIONS",
+	"MALLOC_*", "TMPDIR", "TZ", "TZDIR", "LANG", "LANGUAGE", "LC_*",
+	"BASH_ENV", "BASH_FUNC_*", "BASHOPTS", "CDPATH", "ENV", "GLOBIGNORE",
+	"HOME", "IFS", "PATH", "PROMPT_COMMAND", "PS1", "PS2", "PS3", "PS4",
+	"SHELL", "SHELLOPTS", "EDITOR", "VISUAL", "PAGER",
+	"PYTHON*", "PERL*", "RUBY*", "NODE_*", "GIT_*", "SSH_*",
+	"OPENSSL_*", "SSL_CERT_*", "CURL_CA_BUNDLE", "HTTP_PROXY", "HTTPS_PROXY",
+	"ALL_PROXY", "NO_PROXY", "FTP_PROXY", "ASAN_OPTIONS", "UBSAN_OPTIONS",
+	"LSAN_OPTIONS", "XDG_*", NULL
+};
+
+/* The first unsafe name a payload variable under prefix p could be. */
+static const char *
+unsafe_under(const char *p)
+{
+	size_t i, pl = strlen(p), nl;
+
+	for (i = 0; opts_unsafe_names[i]; i++) {
+		const char *n = opts_unsafe_names[i];
+		nl = strlen(n);
+		if (n[nl - 1] == '*') {
+			nl--;
+			if (strncmp(n, p, nl < pl ? nl : pl) == 0)
+				return n;
+		} else if (nl >= pl && strncmp(n, p, pl) == 0) {
+			return n;
+		}
+	}
+	return NULL;
+}
+
 int
 opts_number(const char *s, unsigned long lo, unsigned long hi,
             unsigned long *out)
@@ -203,6 +240,7 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	unsigned long n;
 	const char *val;
 	size_t k, len;
+	const char *bad;
 	int i;
 
 	memset(c, 0, sizeof *c);
@@ -344,6 +382,13 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	if (!prefix_ok(c->prefix)) {
 		snprintf(err, errlen, "--prefix must match [A-Z][A-Z0-9_]* and not "
 		    "begin a name inhook sets (PATH, REQUEST_*, INHOOK_*...)");
+		return -1;
+	}
+	if ((bad = unsafe_under(c->prefix)) != NULL) {
+		snprintf(err, errlen, "--prefix %.64s: a payload field could then "
+		    "set %s, which the loader, libc, a shell or an interpreter "
+		    "reads; choose another prefix (the default is WEBHOOK_)",
+		    c->prefix, bad);
 		return -1;
 	}
 	for (k = 0; k < c->nenv; k++) {

@@ -40,6 +40,11 @@ struct config {
  * of them (PATH may be replaced with --env PATH=...). */
 extern const char *const opts_fixed_names[];
 
+/* Names no payload variable may be (loader, libc, shells, interpreters);
+ * "X*" stands for every name beginning with X. A --prefix under which a
+ * payload name could be one of them is refused. */
+extern const char *const opts_unsafe_names[];
+
 /* Parses argv[1..argc) into c. Returns 0, or -1 with a message in err. */
 int opts_parse(int argc, char **argv, struct config *c, char *err,
                size_t errlen);

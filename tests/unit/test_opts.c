@@ -160,11 +160,18 @@ static void
 test_prefix(void)
 {
 	static const char *const good[] = {
-		"CI_", "X", "HOOK_", "WEBHOOK_", "A1_", "Z9", "PATHX", "PATH_",
+		"CI_", "W", "HOOK_", "WEBHOOK_", "A1_", "Z9", "PATHX", "PATH_",
+		"GITHUB_", "WEB", "LDX", "BASHX", "GH_", "CD_",
 		"REQUEST_METHODX", "CONTENT_TYPE_", "WEBHOOK",
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ABCDEFGHIJKLMNOPQRSTUVWXYZ0", /* 64 */
 	};
 	static const char *const bad[] = {
+		/* names the loader, libc or a shell read could be made */
+		"LD_", "L", "LD", "LD_PRELOAD", "BASH", "BASH_", "B", "BASH_FUNC_X",
+		"ENV", "E", "IFS", "I", "PS", "PS4", "SHELLOPTS", "GCONV_",
+		"GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "HOSTALIASES", "H",
+		"MALLOC_", "MALLOC_ARENA_", "M", "TMPDIR", "TMP", "T", "GIT_", "G",
+		"GIT_SSH_", "PYTHON", "PY", "PYTHONPATH_", "X", "XDG_",
 		"webhook_", "Webhook_", "1X", "_X", "", "PAT", "PATH", "P", "R",
 		"RE", "REQUEST_", "REQUEST_METHOD", "REMOTE_", "QUERY_STRING",
 		"C", "CONTENT_", "CONTENT_LENGTH", "INHOOK_X", "INHOOK_", "INHOOK", "I",

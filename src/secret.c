@@ -38,7 +38,9 @@ secret_load(struct secret *s, const char *path, int allow_shared,
 		}
 		path = full;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	/* O_NONBLOCK: opening a FIFO (or a symlink to one) must not wait for
+	 * a writer; a regular file reads the same with it */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		*why = "cannot open secret file";
 		return -1;
 	}

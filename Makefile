@@ -18,9 +18,12 @@ HARDEN   = -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
 # Size: no unwind tables (nothing here unwinds), and unused code dropped.
 SIZE     = -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections -fno-plt
 CFLAGS  ?= $(OPT)
-CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
+# 64-bit time_t and file offsets on 32-bit CPUs too (past 2038, big spools)
+CPPFLAGS += -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 \
+            -DVERSION='"$(VERSION)"'
 ALLCFLAGS = -std=c11 $(WARN) $(HARDEN) $(SIZE) $(CFLAGS)
-LDHARDEN = -pie -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,-z,noseparate-code
+LDRELRO  = -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,-z,noseparate-code
+LDHARDEN = -pie $(LDRELRO)
 
 BEARSSL ?= -Wl,-Bstatic -lbearssl -Wl,-Bdynamic
 LDLIBS  ?=
@@ -45,11 +48,13 @@ $(BIN): $(OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(LDHARDEN) $(LDFLAGS) -o $@ $(OBJ) $(BEARSSL) $(LDLIBS)
 
-# Fully static, for FROM scratch containers.
+# Fully static, for FROM scratch containers: the same warning, hardening
+# and size flags as inhook, linked as a static PIE (ASLR kept) with RELRO.
+STATIC_LD ?= -static-pie
 static: inhook-static
-inhook-static: $(SRC) $(HDR)
-	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -Os -fstack-protector-strong $(CFLAGS) \
-	    -static -o $@ $(SRC) -lbearssl
+inhook-static: $(SRC) $(HDR) Makefile
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(STATIC_LD) $(LDRELRO) $(LDFLAGS) \
+	    -o $@ $(SRC) -lbearssl $(LDLIBS)
 
 install: inhook
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8

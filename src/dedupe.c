@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "dedupe.h"
@@ -174,6 +175,8 @@ dedupe_keep(struct claim *cl, int status)
 	if (pwrite(cl->fd, line, (size_t)n, 0) != n || fdatasync(cl->fd) < 0 ||
 	    fsync(cl->dirfd) < 0)
 		r = -1;
+	/* unlock, not only close: a running hook's keeper shares the lock */
+	flock(cl->fd, LOCK_UN);
 	close(cl->fd);
 	close(cl->dirfd);
 	cl->fd = cl->dirfd = -1;

@@ -98,6 +98,8 @@ hook_why(const struct hook_result *h, int st)
 		return strerror(h->err);
 	if (h->timed_out)
 		return "hook killed at --hook-timeout";
+	if (h->lost)
+		return "hook's exit status lost";
 	return st == S_OK ? NULL : "hook failed";
 }
 
@@ -113,10 +115,35 @@ fail_reason(struct req *q, char *buf, size_t len)
 		snprintf(buf, len, "not-started: %s", strerror(h->err));
 	else if (h->timed_out)
 		snprintf(buf, len, "timeout");
+	else if (h->lost)
+		snprintf(buf, len, "lost: %s", strerror(h->lost));
 	else if (h->exited)
 		snprintf(buf, len, "exit:%d", h->code);
 	else
 		snprintf(buf, len, "signal:%d", h->code);
+}
+
+static void
+keep_one(struct claim *cl, int st)
+{
+	if (dedupe_keep(cl, st) < 0)
+		log_line(LOG_ERR, "dedupe: cannot record %s: %s", cl->name,
+		    strerror(errno));
+}
+
+/* --dedupe: records st for the content's and the delivery id's claims. */
+static void
+keep_claims(struct req *q, int st)
+{
+	keep_one(&q->claim, st);
+	keep_one(&q->dclaim, st);
+}
+
+static void
+release_claims(struct req *q)
+{
+	dedupe_release(&q->dclaim);
+	dedupe_release(&q->claim);
 }
 
 /* Applies the outcome st of the hook (200, 500, 504), or 503 when --lock
@@ -153,12 +180,10 @@ settle(struct req *q, int st)
 		q->retry_after = 0;
 		return st == S_OK ? S_OK : S_ACCEPTED;
 	}
-	if (st != S_OK) {
-		dedupe_release(&q->claim);
-	} else if (dedupe_keep(&q->claim, st) < 0) {
-		log_line(LOG_ERR, "dedupe: cannot record %s: %s", q->claim.name,
-		    strerror(errno));
-	}
+	if (st != S_OK)
+		release_claims(q);
+	else
+		keep_claims(q, st);
 	return st;
 }
 
@@ -190,11 +215,11 @@ start(struct req *q)
 	    c->max_output, &q->hook);
 }
 
-/* --dedupe: 0 to go on, or the answer. */
+/* --dedupe, for one key: 0 to go on, or the answer. */
 static int
-claim(struct req *q)
+claim_one(struct req *q, struct claim *cl, const char *key)
 {
-	switch (dedupe_claim(&q->claim, q->c->dedupe, q->key, DEDUPE_WAIT_MS)) {
+	switch (dedupe_claim(cl, q->c->dedupe, key, DEDUPE_WAIT_MS)) {
 	case DEDUPE_MINE:
 		return 0;
 	case DEDUPE_DONE:
@@ -211,6 +236,27 @@ claim(struct req *q)
 	q->why = q->whybuf;
 	q->retry_after = RETRY_AFTER_S;
 	return S_SERVICE_UNAVAILABLE;
+}
+
+/* --dedupe: the signed content is claimed, then the sender's delivery id
+ * when it sends one. Either one seen before makes the delivery a duplicate:
+ * a captured body sent again under a new, unsigned delivery id, and a
+ * redelivery signed anew (another secret), both. 0 to go on, or the
+ * answer. */
+static int
+claim(struct req *q)
+{
+	int st;
+
+	if ((st = claim_one(q, &q->claim, q->key)) != 0 || !q->dkey[0])
+		return st;
+	if ((st = claim_one(q, &q->dclaim, q->dkey)) == 0)
+		return 0;
+	if (st == S_OK)                 /* the id was delivered: so is this */
+		keep_one(&q->claim, S_OK);
+	else
+		dedupe_release(&q->claim);
+	return st;
 }
 
 /* --spool: 0 to go on, or 503. */
@@ -263,9 +309,7 @@ start_async(struct req *q)
 	} else {
 		q->pending = 1;
 	}
-	if (dedupe_keep(&q->claim, S_ACCEPTED) < 0)
-		log_line(LOG_ERR, "dedupe: cannot record %s: %s", q->claim.name,
-		    strerror(errno));
+	keep_claims(q, S_ACCEPTED);
 	return S_ACCEPTED;
 }
 
@@ -297,7 +341,7 @@ deliver(struct req *q)
 	size_t i;
 	int st;
 
-	q->lockfd = q->stdinfd = q->claim.fd = q->ent.fd = -1;
+	q->lockfd = q->stdinfd = q->claim.fd = q->dclaim.fd = q->ent.fd = -1;
 	env_init(&env);
 	if ((st = fixed_env(q)) != 0) {
 		q->why = "--env values too large for the environment";
@@ -329,12 +373,11 @@ deliver(struct req *q)
 	if (c->dedupe && q->key[0] && (st = claim(q)) != 0)
 		return st;
 	if (c->spool && (st = spool_in(q)) != 0) {
-		dedupe_release(&q->claim);
+		release_claims(q);
 		return st;
 	}
-	if (c->spool && dedupe_keep(&q->claim, S_ACCEPTED) < 0)
-		log_line(LOG_ERR, "dedupe: cannot record %s: %s", q->claim.name,
-		    strerror(errno));
+	if (c->spool)
+		keep_claims(q, S_ACCEPTED);
 	if (c->async)
 		return start_async(q);
 	if ((st = take_lock(q, c->lock_wait * 1000L)) != 0)

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,62 +40,89 @@ close_from(int lo, int hi)
 		close(fd);
 }
 
-/* The set of ignored signals, from /proc/self/status ("SigIgn:" and 16
- * hex digits, bit s-1 for signal s). Returns 0, or -1 when /proc is not
- * there or says something else. */
+/* The set of ignored signals, from /proc/self/status: "SigIgn:" and one hex
+ * digit per four signals, the last digit for signals 1-4 (16 digits on
+ * most CPUs, 32 on MIPS, which has 128 signals). ign[s] is set for an
+ * ignored signal s < n. Returns 0, or -1 when /proc is not there or says
+ * something else. */
 static int
-ignored_signals(unsigned long long *mask)
+ignored_signals(unsigned char *ign, int n)
 {
 	static const char key[] = "\nSigIgn:\t";
 	char buf[4096];
-	size_t i, k, klen = sizeof key - 1;
-	ssize_t n;
-	int fd, h;
+	size_t i, k, e, klen = sizeof key - 1;
+	ssize_t r;
+	int fd, h, b, s;
 
 	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof buf);
+	r = read(fd, buf, sizeof buf);
 	close(fd);
-	for (i = 0; n > 0 && i + klen + 16 <= (size_t)n; i++) {
+	for (i = 0; r > 0 && i + klen < (size_t)r; i++) {
 		if (memcmp(buf + i, key, klen) != 0)
 			continue;
-		*mask = 0;
-		for (k = 0; k < 16; k++) {
-			if ((h = ascii_hex((unsigned char)buf[i + klen + k])) < 0)
+		for (e = i + klen; e < (size_t)r && buf[e] != '\n'; e++)
+			if (ascii_hex((unsigned char)buf[e]) < 0)
 				return -1;
-			*mask = *mask << 4 | (unsigned)h;
+		if (e == (size_t)r || e == i + klen)
+			return -1;
+		memset(ign, 0, (size_t)n);
+		for (k = 0; e - k > i + klen; k++) {
+			h = ascii_hex((unsigned char)buf[e - k - 1]);
+			for (b = 0; b < 4; b++) {
+				s = (int)(4 * k) + b + 1;
+				if (s < n && (h >> b & 1))
+					ign[s] = 1;
+			}
 		}
 		return 0;
 	}
 	return -1;
 }
 
+/* SIG_DFL for signal s by the system call, for the few real-time signals
+ * the C library keeps for itself and refuses to touch (glibc's 32 and 33),
+ * which a parent may still have left ignored. The kernel's structure
+ * differs between CPUs, but all-zero means SIG_DFL, no flags and an empty
+ * mask in every layout: only its size must be large enough and the mask
+ * size the kernel's own (8 bytes, 16 on MIPS with its 128 signals). */
+static void
+default_raw(int s)
+{
+	union {
+		unsigned char b[64];
+		unsigned long long align;
+	} k;
+
+	memset(&k, 0, sizeof k);
+	(void)syscall(SYS_rt_sigaction, s, &k, NULL, (size_t)(NSIG - 1) / 8);
+}
+
 /* SIG_DFL for every signal the hook could inherit a disposition of. A
  * handler does not survive execve, an ignored disposition does: only those
  * need resetting, and /proc says which they are (one read instead of a
- * system call per signal). Without /proc, every signal is reset. The C
- * library refuses the two real-time signals it keeps for itself, yet a
- * parent may have left them ignored: the system call resets any signal. */
+ * system call per signal). Without /proc, every signal is reset. Through
+ * the C library's sigaction, whose structure is right on every CPU; only
+ * what it refuses goes to default_raw(). */
 static void
 default_signals(void)
 {
-	struct {
-		void *handler;
-		unsigned long flags;
-		void *restorer;
-		unsigned long mask;
-	} k;
-	unsigned long long ign = ~0ULL;
+	unsigned char ign[NSIG];
+	struct sigaction sa;
 	int s;
 
-	memset(&k, 0, sizeof k);   /* handler NULL is SIG_DFL */
-	if (ignored_signals(&ign) < 0)
-		ign = ~0ULL;
-	for (s = 1; s < NSIG && s <= 64; s++)
-		if ((ign >> (s - 1) & 1) && s != SIGKILL && s != SIGSTOP)
-			syscall(SYS_rt_sigaction, s, &k, NULL, sizeof k.mask);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	if (ignored_signals(ign, NSIG) < 0)
+		memset(ign, 1, sizeof ign);
+	for (s = 1; s < NSIG; s++)
+		if (ign[s] && s != SIGKILL && s != SIGSTOP &&
+		    sigaction(s, &sa, NULL) < 0)
+			default_raw(s);
 }
 
+/* The hook itself: standard descriptors, signals, exec. */
 static void
 child(char *const argv[], char *const envp[], int stdin_fd, int out_fd,
       int log_fd, int err_fd)
@@ -102,7 +130,6 @@ child(char *const argv[], char *const envp[], int stdin_fd, int out_fd,
 	sigset_t none;
 	int e;
 
-	setpgid(0, 0);
 	default_signals();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -116,6 +143,69 @@ fail:
 	e = errno;
 	(void)!write(err_fd, &e, sizeof e);
 	_exit(127);
+}
+
+static void
+orphaned(int sig)
+{
+	(void)sig;
+	kill(0, SIGKILL);       /* the whole group: the hook and this keeper */
+}
+
+/* The keeper: inhook's child, the hook's parent, leader of the hook's
+ * process group. It lives exactly as long as the hook and exits as the hook
+ * did, so inhook sees the hook's status. It keeps what inhook had open but
+ * the connection and the hook's pipes: the --lock, spool entry and dedupe
+ * claim locks. When inhook dies first (SIGKILL, the OOM killer), the kernel
+ * signals it (PR_SET_PDEATHSIG) and it kills the whole group, itself
+ * included, before the locks can go: no hook outlives the inhook that
+ * answers for it. */
+static void
+keeper(pid_t inhook, char *const argv[], char *const envp[], int stdin_fd,
+       int out_fd, int log_fd, int err_fd)
+{
+	struct sigaction sa;
+	sigset_t all;
+	pid_t pid;
+	int st, e, sig = SIGRTMIN;
+
+	setpgid(0, 0);
+	sigfillset(&all);
+	sigdelset(&all, sig);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = orphaned;
+	sigfillset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	if (prctl(PR_SET_PDEATHSIG, sig) < 0 || getppid() != inhook)
+		orphaned(sig);
+	if ((pid = fork()) < 0) {
+		e = errno;
+		(void)!write(err_fd, &e, sizeof e);
+		_exit(127);
+	}
+	if (pid == 0)
+		child(argv, envp, stdin_fd, out_fd, log_fd, err_fd);
+	close(err_fd);
+	close(stdin_fd);
+	close(out_fd);
+	close(log_fd);
+	close_from(0, 2);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(127);
+	if (WIFEXITED(st))
+		_exit(WEXITSTATUS(st));
+	/* killed: die of the same signal */
+	sig = WTERMSIG(st);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, NULL);
+	sigemptyset(&all);
+	sigaddset(&all, sig);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	raise(sig);
+	_exit(128 + sig);
 }
 
 /* Logs complete lines of buf[0..*len) and keeps the rest; with flush,
@@ -162,7 +252,7 @@ hook_start(struct hook *h, char *const argv[], char *const envp[],
 	int errp[2] = { -1, -1 }, logp[2] = { -1, -1 }, capp[2] = { -1, -1 };
 	int log_fd, out_fd, st, e;
 	ssize_t r;
-	pid_t pid;
+	pid_t pid, self;
 
 	memset(res, 0, sizeof *res);
 	memset(h, 0, sizeof *h);
@@ -174,10 +264,11 @@ hook_start(struct hook *h, char *const argv[], char *const envp[],
 		goto fail;
 	log_fd = log_to_stderr() ? 2 : logp[1];
 	out_fd = out ? capp[1] : log_fd;
+	self = getpid();
 	if ((pid = fork()) < 0)
 		goto fail;
 	if (pid == 0)
-		child(argv, envp, stdin_fd, out_fd, log_fd, errp[1]);
+		keeper(self, argv, envp, stdin_fd, out_fd, log_fd, errp[1]);
 	h->deadline = io_now_ms() + (long long)timeout_s * 1000;
 	setpgid(pid, pid);   /* also in the child: whichever runs first */
 	close(errp[1]);
@@ -248,17 +339,25 @@ hook_wait(struct hook *h, struct hook_result *res)
 	struct pollfd pf[3];
 	size_t drained = 0;
 	int st = 0, n, i;
+	pid_t w;
 	long long left;
 
 	for (;;) {
 		left = h->deadline - io_now_ms();
-		if (waitpid(h->pid, &st, WNOHANG) == h->pid)
+		if ((w = waitpid(h->pid, &st, WNOHANG)) == h->pid)
 			break;
+		if (w < 0 && errno != EINTR) {
+			res->lost = errno;      /* no status to be had */
+			kill(-h->pid, SIGKILL);
+			break;
+		}
 		if (left <= 0) {
 			kill(-h->pid, SIGKILL);
 			kill(h->pid, SIGKILL);
-			while (waitpid(h->pid, &st, 0) < 0 && errno == EINTR)
+			while ((w = waitpid(h->pid, &st, 0)) < 0 && errno == EINTR)
 				;
+			if (w < 0)
+				res->lost = errno;
 			res->timed_out = 1;
 			break;
 		}
@@ -314,6 +413,8 @@ hook_wait(struct hook *h, struct hook_result *res)
 	log_output(h->logbuf, &h->loglen, 1);
 	if (res->timed_out)
 		return S_GATEWAY_TIMEOUT;
+	if (res->lost)
+		return S_INTERNAL_ERROR;
 	res->exited = WIFEXITED(st);
 	res->code = res->exited ? WEXITSTATUS(st) : WTERMSIG(st);
 	return (res->exited && res->code == 0) ? S_OK : S_INTERNAL_ERROR;

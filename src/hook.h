@@ -14,6 +14,7 @@ struct hook_result {
 	int exited;     /* it exited (else it was killed by a signal) */
 	int code;       /* exit status, or the signal number */
 	int timed_out;  /* killed at the deadline, with its process group */
+	int lost;       /* errno when its status could not be had (waitpid) */
 	size_t outlen;  /* bytes of standard output captured */
 	int truncated;  /* it wrote more than the capture buffer held */
 };
@@ -34,7 +35,9 @@ struct hook {
 /* Starts argv[0] with argv and envp by execve (no PATH search, no shell) in
  * a new process group, with stdin_fd as its standard input, no other
  * descriptors but 0-2, default signal dispositions and an empty signal
- * mask. Its standard error goes to the log (fd 2 with --log-stderr, else a
+ * mask. Its parent is a keeper process (h->pid, the group's leader) that
+ * holds the caller's other descriptors (its locks) while the hook runs,
+ * exits as the hook exits, and kills the group when the caller dies. Its standard error goes to the log (fd 2 with --log-stderr, else a
  * pipe whose lines are logged); its standard output too, unless out is not
  * NULL: then up to outmax bytes of it are captured into out (the rest is
  * read and dropped, res->truncated set). The deadline, timeout_s seconds,
@@ -49,7 +52,8 @@ int hook_start(struct hook *h, char *const argv[], char *const envp[],
  * standard output, and waits until it exits or its deadline passes, when
  * its whole process group is killed with SIGKILL. Output written after the
  * hook exited (by a background child) is not waited for. Returns 200 (exit
- * 0), 500 (non-zero exit or killed by a signal) or 504 (timed out). */
+ * 0), 500 (non-zero exit, killed by a signal, or res->lost) or 504 (timed
+ * out). */
 int hook_wait(struct hook *h, struct hook_result *res);
 
 /* hook_start then hook_wait, output to the log. Returns 200, 500 (failed or

@@ -1,23 +1,72 @@
 /* log.c: the log sink and the escaping of peer bytes for it. A line is
- * formatted into a fixed buffer of LOG_LINE_MAX bytes and cut there; nothing
- * is ever written to the descriptors of the connection unless --log-stderr
- * said fd 2 is a log. */
+ * formatted into a fixed buffer of LOG_LINE_MAX bytes and cut there. Nothing
+ * is ever written to the connection: fd 2 is used (--log-stderr, or no
+ * syslog on /dev/log) only when it is not the same socket or pipe as fd 0
+ * or fd 1. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "limits.h"
 #include "log.h"
 
-static int to_stderr;
+static int to_stderr, fd2_conn;
+
+/* 1 if fd is the same socket or pipe as fd 0 or fd 1: the connection, as
+ * inetd, xinetd and a default systemd unit leave fd 2. */
+static int
+is_connection(int fd)
+{
+	struct stat a, b;
+	int k;
+
+	if (fstat(fd, &a) < 0 || !(S_ISSOCK(a.st_mode) || S_ISFIFO(a.st_mode)))
+		return 0;
+	for (k = 0; k < 2; k++)
+		if (fstat(k, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			return 1;
+	return 0;
+}
+
+/* 1 if a syslog daemon (or journald) listens on /dev/log. */
+static int
+syslog_there(void)
+{
+	struct sockaddr_un a;
+	int fd, ok;
+
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	memcpy(a.sun_path, "/dev/log", 9);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	close(fd);
+	return ok;
+}
 
 void
 log_init(int use_stderr)
 {
-	to_stderr = use_stderr;
-	if (!to_stderr)
-		openlog("inhook", LOG_PID, LOG_DAEMON);
+	fd2_conn = is_connection(2);
+	to_stderr = !fd2_conn && (use_stderr || !syslog_there());
+	if (to_stderr)
+		return;
+	openlog("inhook", LOG_PID, LOG_DAEMON);
+	if (use_stderr)
+		log_line(LOG_WARNING, "fd 2 is the connection: --log-stderr "
+		    "ignored, logging to syslog");
+}
+
+int
+log_fd2_is_connection(void)
+{
+	return fd2_conn;
 }
 
 int

@@ -1,15 +1,22 @@
 /* log.h: inhook's log. Syslog (LOG_DAEMON, ident "inhook") by default, or
- * standard error when asked: under inetd, xinetd and a default systemd unit
- * standard error is the connection, so nothing may go there unless the
- * supervisor says otherwise. */
+ * standard error when asked. Under inetd, xinetd and a default systemd unit
+ * standard error is the connection: then nothing goes there, whatever was
+ * asked. */
 #ifndef INHOOK_LOG_H
 #define INHOOK_LOG_H
 
 #include <stddef.h>
 #include <syslog.h>
 
-/* use_stderr: 1 to write lines to fd 2, 0 for syslog. */
+/* Picks the sink, once fds 0 and 1 are the connection. use_stderr (from
+ * --log-stderr): fd 2, unless fd 2 is the same socket or pipe as fd 0 or
+ * 1: then syslog, and one line says so. Without it: syslog, unless nothing
+ * listens on /dev/log (a FROM scratch container) and fd 2 is not the
+ * connection: then fd 2, so that no line is lost silently. */
 void log_init(int use_stderr);
+
+/* 1 when log_init found fd 2 to be the connection. */
+int log_fd2_is_connection(void);
 
 /* 1 when lines go to standard error. */
 int log_to_stderr(void);

@@ -55,6 +55,22 @@ static const char usage[] =
 "  --when NAME~REGEX    matches REGEX (ERE); all must hold (200 Filtered)\n"
 "Also: 200 hook exit 0, 500 non-zero; 400 bad HTTP/JSON; 422 JSON refused.\n";
 
+/* The process state inhook relies on, whatever it was started with: a
+ * supervisor may leave SIGCHLD ignored (the kernel would then reap the hook
+ * and waitpid fail) or signals blocked (SIGALRM ends a --lock wait).
+ * SIGPIPE is ignored: a closed connection is a write error, not death. */
+static void
+std_signals(void)
+{
+	sigset_t none;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* fds 0-2 must be open so that nothing inhook opens lands on them. */
 static void
 std_fds(void)
@@ -140,12 +156,11 @@ bad_usage(const struct config *c, const char *err)
 	char out[RESPONSE_MAX];
 	size_t n;
 
-	if (c->log_stderr || !io_is_socket(2)) {
+	log_init(c->log_stderr || !io_is_socket(2));
+	if (log_to_stderr())
 		fprintf(stderr, "inhook: %s\n%s", err, usage);
-	} else {
-		log_init(0);
+	else
 		log_line(LOG_ERR, "usage error: %s", err);
-	}
 	if (io_is_socket(0) || io_is_socket(1)) {
 		n = response_format(out, S_INTERNAL_ERROR, NULL, NULL, 0, time(NULL));
 		(void)io_write_all(1, out, n, io_now_ms() + 1000);
@@ -160,7 +175,7 @@ main(int argc, char **argv)
 	struct config c;
 	char err[256];
 
-	signal(SIGPIPE, SIG_IGN);
+	std_signals();
 	std_fds();
 	if (argc > 1 && strcmp(argv[1], "sign") == 0)
 		return cmd_sign(argc, argv);
@@ -176,6 +191,5 @@ main(int argc, char **argv)
 		puts("inhook " VERSION);
 		return 0;
 	}
-	log_init(c.log_stderr);
 	return serve(&c);
 }

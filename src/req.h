@@ -28,15 +28,16 @@ struct req {
 	char port[8];
 	int bodyfd;
 	unsigned char *body;
-	size_t bodylen;
+	size_t bodylen, bodymap;         /* bodymap: bytes mapped at body */
 	int status;
 	const char *allow;
 	const char *why;
 	struct scheme_req sr;            /* the sender's scheme and its headers */
 	int secret_index;                /* which --secret-file verified */
 	unsigned char *json;             /* the JSON: the body, or its form field */
-	size_t jsonlen;
-	char key[2 * SIG_MAC_LEN + 1];   /* the delivery's identity, in hex */
+	size_t jsonlen, jsonmap;         /* jsonmap: bytes mapped, when not body */
+	char key[2 * SIG_MAC_LEN + 1];   /* the signed content's identity, hex */
+	char dkey[2 * SIG_MAC_LEN + 1];  /* the sender's delivery id's, or "" */
 	int hook_ran;
 	struct hook_result hook;
 	/* the delivery's course: deliver(), then finish() for --async */
@@ -49,11 +50,22 @@ struct req {
 	struct hook h;
 	struct spool sp;
 	struct spool_entry ent;
-	struct claim claim;
+	struct claim claim, dclaim;      /* --dedupe: key's, then dkey's */
 	char whybuf[200];
 };
 
-/* A verified request (q->body, q->json, q->key set): builds the hook's
+/* serve.c's steps, apart so that tests drive the same code:
+ * serve_init() readies q for config c and starts its deadline;
+ * serve_read() reads fd 0 (through io_read), parses, routes and, for a
+ * POST, reads the body and verifies it. Returns 0 (a GET or HEAD to answer
+ * 200, or a verified POST to deliver), -1 when the peer closed before a
+ * byte, or the status to answer, with q->why set;
+ * serve_release() unmaps and closes what serve_read() made. */
+void serve_init(struct req *q, const struct config *c);
+int serve_read(struct req *q);
+void serve_release(struct req *q);
+
+/* A verified request (q->body, q->json, q->key, q->dkey set): builds the hook's
  * environment, then --when, --dedupe, --spool, --lock and the hook, in that
  * order. Returns the status to answer: 200 (hook exited 0, Filtered,
  * Already delivered), 202 (--async started; --spool kept), 400 or 422 (the

@@ -274,26 +274,33 @@ scheme_verify(const struct scheme_req *s, const unsigned char *const *keys,
               size_t len, unsigned char *id)
 {
 	unsigned char mac[SIG_MAC_LEN];
-	const unsigned char *parts[3];
-	size_t i, lens[3];
+	size_t i;
 
 	for (i = 0; i < nkeys; i++) {
 		if (!check_one(s, keys[i], klens[i], body, len, mac))
 			continue;
-		if (s->delivery.len) {
-			parts[0] = (const unsigned char *)scheme_name(s->scheme);
-			lens[0] = strlen(scheme_name(s->scheme));
-			parts[1] = (const unsigned char *)":";
-			lens[1] = 1;
-			parts[2] = s->delivery.p;
-			lens[2] = s->delivery.len;
-			/* a hash under a fixed, public key: the id is public */
-			sig_hmac_parts((const unsigned char *)"inhook-delivery", 15,
-			    parts, lens, 3, id);
-		} else {
-			memcpy(id, mac, SIG_MAC_LEN);
-		}
+		memcpy(id, mac, SIG_MAC_LEN);
 		return (int)i;
 	}
 	return -1;
+}
+
+int
+scheme_delivery_id(const struct scheme_req *s, unsigned char *id)
+{
+	const unsigned char *parts[3];
+	size_t lens[3];
+
+	if (s->delivery.len == 0)
+		return 0;
+	parts[0] = (const unsigned char *)scheme_name(s->scheme);
+	lens[0] = strlen(scheme_name(s->scheme));
+	parts[1] = (const unsigned char *)":";
+	lens[1] = 1;
+	parts[2] = s->delivery.p;
+	lens[2] = s->delivery.len;
+	/* a hash under a fixed, public key: the id is public */
+	sig_hmac_parts((const unsigned char *)"inhook-delivery", 15, parts, lens,
+	    3, id);
+	return 1;
 }

@@ -48,12 +48,19 @@ int scheme_select(const struct request *r, const enum scheme *allowed,
  * the first secret that verifies, or -1. For standard, a secret may carry
  * the "whsec_" prefix and is base64-decoded; one that does not decode never
  * verifies. A zero-length secret never verifies. When it returns >= 0, id
- * (SIG_MAC_LEN bytes) gets a value that identifies the delivery without
- * revealing the secret: SHA-256 of scheme name and delivery id when the
- * sender sends one, else the MAC (HMAC schemes) or SHA-256 of the body. */
+ * (SIG_MAC_LEN bytes) gets a value that identifies the signed content
+ * without revealing the secret: the MAC (HMAC schemes), or SHA-256 of the
+ * body (gitlab, whose token signs nothing). */
 int scheme_verify(const struct scheme_req *s,
                   const unsigned char *const *keys, const size_t *klens,
                   size_t nkeys, const unsigned char *body, size_t len,
                   unsigned char *id);
+
+/* When the sender named its delivery (X-GitHub-Delivery, X-Gitea-Delivery,
+ * Idempotency-Key, webhook-id), writes a hash of scheme name and that id
+ * into id (SIG_MAC_LEN bytes) and returns 1; else returns 0. For github,
+ * gitea and gitlab the id is not signed: it can tell a redelivery, never
+ * make a signed body new. */
+int scheme_delivery_id(const struct scheme_req *s, unsigned char *id);
 
 #endif

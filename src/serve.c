@@ -39,27 +39,79 @@ static unsigned char raw[READ_CHUNK];
 static struct secret secrets[SECRETS_MAX] PAGE_START;
 
 
+/* addr (a NUL-terminated IPv4 or IPv6 address) and port (decimal) from a
+ * supervisor's variables, checked and written in inhook's own form. */
+static int
+peer_env(struct req *q, const char *addr, const char *port)
+{
+	unsigned char a[16];
+	char buf[INET6_ADDRSTRLEN + 8];
+	unsigned long n;
+	struct text t = { q->port, 0, sizeof q->port - 1 };
+	size_t len;
+	int fam = AF_INET;
+
+	if (!addr || !port || opts_number(port, 0, 65535, &n) < 0)
+		return 0;
+	/* socat writes an IPv6 address in brackets, every group in full */
+	len = strlen(addr);
+	if (len > 2 && len - 2 < sizeof buf && addr[0] == '[' &&
+	    addr[len - 1] == ']') {
+		memcpy(buf, addr + 1, len - 2);
+		buf[len - 2] = '\0';
+		addr = buf;
+	}
+	if (inet_pton(AF_INET, addr, a) != 1) {
+		if (inet_pton(AF_INET6, addr, a) != 1)
+			return 0;
+		fam = AF_INET6;
+		if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a)) {
+			memmove(a, a + 12, 4);
+			fam = AF_INET;
+		}
+	}
+	io_addr_text(fam, a, q->addr);
+	text_num(&t, (long long)n);
+	q->port[t.n] = '\0';
+	return 1;
+}
+
+/* The peer's address: from the socket when fd 0 is an inet socket (an
+ * IPv4-mapped IPv6 address, from a dual-stack listener, as plain IPv4);
+ * otherwise (socat's socketpair, a pipe) from the supervisor's variables:
+ * UCSPI's TCPREMOTEIP and TCPREMOTEPORT (tcpserver, tcpsvd, s6-tcpserver),
+ * then socat's SOCAT_PEERADDR and SOCAT_PEERPORT. */
 static void
 peer(struct req *q)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
 	struct text port = { q->port, 0, sizeof q->port - 1 };
+	const unsigned char *a;
+	unsigned int pn;
 
-	if (getpeername(0, (struct sockaddr *)&ss, &sl) < 0)
+	memset(&ss, 0, sizeof ss);
+	if (getpeername(0, (struct sockaddr *)&ss, &sl) < 0 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
+		q->has_peer = peer_env(q, getenv("TCPREMOTEIP"),
+		    getenv("TCPREMOTEPORT")) || peer_env(q,
+		    getenv("SOCAT_PEERADDR"), getenv("SOCAT_PEERPORT"));
 		return;
+	}
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 		io_addr_text(AF_INET, (const unsigned char *)&s4->sin_addr, q->addr);
-		text_num(&port, ntohs(s4->sin_port));
-	} else if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		io_addr_text(AF_INET6, (const unsigned char *)&s6->sin6_addr,
-		    q->addr);
-		text_num(&port, ntohs(s6->sin6_port));
+		pn = ntohs(s4->sin_port);
 	} else {
-		return;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		a = (const unsigned char *)&s6->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			io_addr_text(AF_INET, a + 12, q->addr);
+		else
+			io_addr_text(AF_INET6, a, q->addr);
+		pn = ntohs(s6->sin6_port);
 	}
+	text_num(&port, pn);
 	q->port[port.n] = '\0';
 	q->has_peer = 1;
 }
@@ -90,6 +142,20 @@ read_head(struct req *q)
 		}
 		q->have += (size_t)r;
 	}
+}
+
+/* The log's reason for a status from the head's parsers. */
+static const char *
+http_why(int st)
+{
+	switch (st) {
+	case S_URI_TOO_LONG: return "request line over REQLINE_MAX";
+	case S_EXPECTATION_FAILED: return "unknown expectation";
+	case S_HEADERS_TOO_LARGE: return "head over HEAD_MAX or HEADERS_MAX";
+	case S_NOT_IMPLEMENTED: return "method or transfer coding not implemented";
+	case S_VERSION_NOT_SUPPORTED: return "HTTP version not supported";
+	}
+	return "malformed request line or head";
 }
 
 /* Which methods the target allows: 0 for "not found". */
@@ -161,6 +227,7 @@ read_body(struct req *q)
 			q->why = "cannot map the body file";
 			return S_INTERNAL_ERROR;
 		}
+		q->bodymap = cap;
 	}
 	if (r->framing == F_LENGTH) {
 		n = nextra < cap ? nextra : cap;
@@ -174,15 +241,25 @@ read_body(struct req *q)
 	}
 	chunked_init(&ch, cap);
 	for (;;) {
+		/* n and used are the decoder's only when it says 0 or 1 */
 		st = chunked_decode(&ch, extra, nextra, &n, &used);
-		memcpy(q->body + got, extra, n);
+		if (st != 0 && st != 1) {
+			q->why = st == S_PAYLOAD_TOO_LARGE ?
+			    "chunked body over --max-body" :
+			    st == S_HEADERS_TOO_LARGE ?
+			    "chunked trailer section over its limit" :
+			    "bad chunked framing";
+			return st;
+		}
+		if (n > cap - got || n > nextra) {   /* the decoder's promise */
+			q->why = "chunked decoder overran the body";
+			return S_INTERNAL_ERROR;
+		}
+		if (n)
+			memcpy(q->body + got, extra, n);
 		got += n;
 		if (st == 1)
 			break;
-		if (st) {
-			q->why = "bad chunked framing";
-			return st;
-		}
 		if ((st = body_read(q, raw, sizeof raw, &nextra)) != 0)
 			return st;
 		extra = raw;
@@ -256,6 +333,7 @@ form_json(struct req *q)
 		q->why = "cannot map the form payload";
 		return S_INTERNAL_ERROR;
 	}
+	q->jsonmap = q->bodylen;
 	if (form_field(q->body, q->bodylen, "payload", q->json, &q->jsonlen)) {
 		q->why = "form-encoded body without a well-formed payload field";
 		return S_BAD_REQUEST;
@@ -264,7 +342,8 @@ form_json(struct req *q)
 }
 
 /* Everything between the head and the JSON: framing, secrets, signature
- * headers, body, signature. Sets q->key to what identifies the delivery. */
+ * headers, body, signature. Sets q->key to what identifies the signed
+ * content, and q->dkey to what identifies the sender's delivery id. */
 static int
 verify(struct req *q)
 {
@@ -309,11 +388,29 @@ verify(struct req *q)
 		goto out;
 	}
 	sig_hex(id, SIG_MAC_LEN, q->key);
+	if (scheme_delivery_id(&q->sr, id))
+		sig_hex(id, SIG_MAC_LEN, q->dkey);
 	st = form_json(q);
 out:
 	for (i = 0; i < c->nsecret; i++)
 		secret_wipe(&secrets[i]);
 	return st;
+}
+
+/* ADDR:PORT, [ADDR]:PORT for IPv6, or "-". */
+static void
+peer_text(struct text *t, const struct req *q)
+{
+	int v6 = strchr(q->addr, ':') != NULL;
+
+	if (!q->has_peer) {
+		text_cat(t, "-");
+		return;
+	}
+	text_cat(t, v6 ? "[" : "");
+	text_cat(t, q->addr);
+	text_cat(t, v6 ? "]:" : ":");
+	text_cat(t, q->port);
 }
 
 /* The request's line: peer=ADDR:PORT method=M target="T" status=N
@@ -328,13 +425,7 @@ log_request(struct req *q)
 	log_escape(m, sizeof m, q->r.method_s.p, q->r.method_s.len, 16);
 	log_escape(p, sizeof p, q->r.target.p, q->r.target.len, LOG_FIELD_MAX);
 	text_cat(&t, "peer=");
-	if (q->has_peer) {
-		text_cat(&t, q->addr);
-		text_cat(&t, ":");
-		text_cat(&t, q->port);
-	} else {
-		text_cat(&t, "-");
-	}
+	peer_text(&t, q);
 	text_cat(&t, " method=");
 	text_cat(&t, m[0] ? m : "-");
 	text_cat(&t, " target=\"");
@@ -356,6 +447,8 @@ log_request(struct req *q)
 		text_cat(&t, "not-started");
 	} else if (q->hook.timed_out) {
 		text_cat(&t, "timeout");
+	} else if (q->hook.lost) {
+		text_cat(&t, "lost");
 	} else {
 		text_cat(&t, q->hook.exited ? "exit:" : "signal:");
 		text_num(&t, q->hook.code);
@@ -400,9 +493,9 @@ answer(struct req *q)
  * descriptor opened from now on may land on 0-2, where the hook's
  * standard streams are put. */
 static void
-detach(const struct config *c)
+detach(void)
 {
-	int fd, keep2 = c->log_stderr || !io_is_socket(2);
+	int fd, keep2 = !log_fd2_is_connection();
 
 	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		return;
@@ -416,52 +509,123 @@ detach(const struct config *c)
 		close(fd);
 }
 
+/* With Accept=yes but without StandardInput=socket (systemd-socket-activate
+ * -a without --inetd), the connection is fd 3 with LISTEN_FDS=1 and
+ * LISTEN_PID ours: moved to fds 0 and 1, where serve() wants it. Returns
+ * NULL, or what is wrong when the descriptors passed are not one
+ * connection. */
+static const char *
+take_listen_fds(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	unsigned long n, p;
+	int type = 0;
+	socklen_t tl = sizeof type;
+
+	if (!fds)
+		return NULL;
+	if (!pid || opts_number(pid, 1, 4194304, &p) < 0 ||
+	    (pid_t)p != getpid())
+		return NULL;            /* meant for another process */
+	if (opts_number(fds, 0, 1024, &n) < 0 || n != 1)
+		return "LISTEN_FDS passes more than one socket";
+	if (io_is_listening(3))
+		return "fd 3 is a listening socket (systemd Accept=no)";
+	if (getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 ||
+	    type != SOCK_STREAM)
+		return "LISTEN_FDS names fd 3, which is not a stream socket";
+	if (dup2(3, 0) < 0 || dup2(3, 1) < 0)
+		return "cannot move the connection from fd 3";
+	close(3);
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDNAMES");
+	return NULL;
+}
+
+void
+serve_init(struct req *q, const struct config *c)
+{
+	memset(q, 0, sizeof *q);
+	q->c = c;
+	q->bodyfd = -1;
+	q->secret_index = -1;
+	q->start = io_now_ms();
+	q->deadline = q->start + (long long)c->timeout * 1000;
+}
+
+int
+serve_read(struct req *q)
+{
+	int st;
+
+	peer(q);
+	st = read_head(q);
+	if (st < 0)
+		return -1;
+	if (st == 0 && (st = http_parse(head, q->headlen, &q->r)) != 0 && !q->why)
+		q->why = http_why(st);
+	if (st && !q->why)
+		q->why = http_why(st);
+	if (st == 0)
+		st = route(q);
+	if (st == 0 && q->r.method == M_POST)
+		st = verify(q);
+	return st;
+}
+
+void
+serve_release(struct req *q)
+{
+	if (q->json && q->json != q->body)
+		munmap(q->json, q->jsonmap);
+	if (q->body)
+		munmap(q->body, q->bodymap);
+	if (q->bodyfd >= 0)
+		close(q->bodyfd);
+	q->json = q->body = NULL;
+	q->bodyfd = -1;
+}
+
 int
 serve(const struct config *c)
 {
 	static struct req q PAGE_START;
+	const char *bad;
 	int st, wrote;
 
 	prctl(PR_SET_DUMPABLE, 0);
-	if (io_is_listening(0) || (getenv("LISTEN_FDS") && !io_is_socket(0))) {
-		log_line(LOG_ERR, "fd 0 is a listening socket: inhook wants one "
-		    "connection per process (systemd Accept=yes, "
-		    "systemd-socket-activate --accept, xinetd wait = no)");
+	bad = take_listen_fds();
+	log_init(c->log_stderr);
+	if (!bad && io_is_listening(0))
+		bad = "fd 0 is a listening socket";
+	if (bad) {
+		log_line(LOG_ERR, "%s: inhook wants one connection per process "
+		    "(systemd Accept=yes, systemd-socket-activate --accept, "
+		    "xinetd wait = no)", bad);
 		return 100;
 	}
-	memset(&q, 0, sizeof q);
-	q.c = c;
-	q.bodyfd = -1;
-	q.secret_index = -1;
-	q.start = io_now_ms();
-	q.deadline = q.start + (long long)c->timeout * 1000;
-	peer(&q);
-
-	st = read_head(&q);
+	serve_init(&q, c);
+	st = serve_read(&q);
 	if (st < 0) {
-		q.status = 0;
-		log_line(LOG_INFO, "peer=%s%s%s closed before sending a request",
-		    q.has_peer ? q.addr : "-", q.has_peer ? ":" : "",
-		    q.has_peer ? q.port : "");
+		char line[LOG_LINE_MAX];
+		struct text t = { line, 0, sizeof line };
+
+		text_cat(&t, "peer=");
+		peer_text(&t, &q);
+		text_cat(&t, " closed before sending a request");
+		log_text(LOG_INFO, line, t.n);
 		return 0;
 	}
-	if (st == 0 && (st = http_parse(head, q.headlen, &q.r)) != 0 && !q.why)
-		q.why = "malformed head";
-	if (st && !q.why)
-		q.why = "malformed request line or head";
-	if (st == 0)
-		st = route(&q);
-	if (st == 0)
-		st = q.r.method == M_POST ? verify(&q) : S_OK;
 	if (st == 0 && q.r.method == M_POST)
 		st = deliver(&q);
-	q.status = st;
+	q.status = st ? st : S_OK;
 	wrote = answer(&q);
 	if (!q.pending)
 		log_request(&q);
 	io_staged_close(0, 1);
 	if (q.pending) {
-		detach(c);
+		detach();
 		deliver_finish(&q);
 		log_request(&q);
 	}

@@ -128,6 +128,8 @@ run(struct spool *s, struct spool_entry *e)
 		    strerror(res.err));
 	else if (res.timed_out)
 		snprintf(reason, sizeof reason, "timeout");
+	else if (res.lost)
+		snprintf(reason, sizeof reason, "lost: %s", strerror(res.lost));
 	else if (res.exited)
 		snprintf(reason, sizeof reason, "exit:%d", res.code);
 	else

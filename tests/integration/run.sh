@@ -388,8 +388,35 @@ if command -v systemd-socket-activate >/dev/null; then
 		wait_for listening "$port" || nok "no-accept ${mode:-fds}: listens"
 		curl -s -m 5 "http://127.0.0.1:$port/" >/dev/null 2>&1
 		wait_for grep -q "listening socket" "$T/noaccept.err"
+		want="fd 0 is a listening socket"
+		[ -z "$mode" ] && want="fd 3 is a listening socket"
 		same "no-accept ${mode:-fds}: inhook logs the misconfiguration" \
-		    "$(grep -c 'fd 0 is a listening socket' "$T/noaccept.err")" 1
+		    "$(grep -c "$want" "$T/noaccept.err")" 1
 		kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null || :
 	done
+fi
+
+# --- Accept=yes without StandardInput=socket ----------------------------
+# systemd-socket-activate --accept without --inetd: the connection is fd 3
+# with LISTEN_FDS=1 and LISTEN_PID inhook's own. inhook serves it.
+if command -v systemd-socket-activate >/dev/null; then
+	port=$($CLIENT freeport)
+	mkdir -p "$T/fd3"
+	systemd-socket-activate --accept -l "127.0.0.1:$port" \
+	    "$T/inhook" --log-stderr --secret-file "$SECRET" -- "$T/hook" "$T/fd3" \
+	    2>"$T/fd3.err" &
+	apid=$!
+	PIDS="$PIDS $apid"
+	wait_for listening "$port" || nok "accept fd 3: listens"
+	got=$(curl -s -m 10 -o /dev/null -w '%{http_code}' \
+	    -H 'Content-Type: application/json' \
+	    -H "X-JobServ-Sig: $(sign "$SAMPLE")" --data-binary @"$SAMPLE" \
+	    "http://127.0.0.1:$port/webhook")
+	same "accept fd 3: a delivery gets 200" "$got" 200
+	same "accept fd 3: the hook ran once" "$(runs "$T/fd3")" 1
+	same "accept fd 3: REMOTE_ADDR" \
+	    "$(grep '^REMOTE_ADDR=' "$T/fd3/env" 2>/dev/null)" "REMOTE_ADDR=127.0.0.1"
+	same "accept fd 3: no LISTEN_ variable reaches the hook" \
+	    "$(grep -c '^LISTEN_' "$T/fd3/env" 2>/dev/null)" 0
+	kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null || :
 fi

@@ -347,21 +347,21 @@ mkreq "$T/arr.req" "$T/arr" 'Content-Type: application/x-www-form-urlencoded' \
 same "form: a payload that is not a JSON object: 422" \
     "$(pipe "$T/arr.req" --scheme github --secret-file "$S1")" 422
 
-# --- --dedupe keys on the delivery id where there is one ----------------
+# --- --dedupe keys on the signed content, and on the delivery id ---------
 
-# dd REQFILE...: each request through inhook --dedupe $T/dd (all schemes);
-# prints the hook's total run count
+# dd REQFILE...: each request through inhook --dedupe DIR (all schemes,
+# both secrets), DIR new for each call; prints the hook's total run count
 dd() {
-	rm -f "$T/ddruns"
+	rm -rf "$T/dd" "$T/ddruns"
+	mkdir -p "$T/dd"
 	for _r; do
 		pipe "$_r" --dedupe "$T/dd" --scheme jobserv --scheme github \
-		    --scheme gitlab --secret-file "$S1" > /dev/null
+		    --scheme gitlab --secret-file "$S1" --secret-file "$S2" > /dev/null
 		cat "$D/runs" >> "$T/ddruns" 2>/dev/null
 	done
 	if [ -f "$T/ddruns" ]; then wc -l < "$T/ddruns" | tr -d ' '; else echo 0; fi
 }
 if "$INHOOK" --dedupe "$T" --secret-file "$S1" -- /bin/true < /dev/null > /dev/null 2>&1; then
-	mkdir -p "$T/dd"
 	printf '{"ref":"refs/heads/other"}' > "$T/push2.json"
 	mkreq "$T/gh-d1.req" "$T/push.json" "$J0" "X-Hub-Signature-256: $gh_sig" \
 	    'X-GitHub-Delivery: dd-1'
@@ -369,17 +369,28 @@ if "$INHOOK" --dedupe "$T" --secret-file "$S1" -- /bin/true < /dev/null > /dev/n
 	    "X-Hub-Signature-256: sha256=$(hx "$S1" "$T/push2.json")" 'X-GitHub-Delivery: dd-1'
 	mkreq "$T/gh-d2.req" "$T/push.json" "$J0" "X-Hub-Signature-256: $gh_sig" \
 	    'X-GitHub-Delivery: dd-2'
+	mkreq "$T/gh-d1r.req" "$T/push.json" "$J0" \
+	    "X-Hub-Signature-256: sha256=$(hx "$S2" "$T/push.json")" 'X-GitHub-Delivery: dd-1'
 	mkreq "$T/gh-d0.req" "$T/push.json" "$J0" "X-Hub-Signature-256: $gh_sig"
 	mkreq "$T/gl-d1.req" "$T/push.json" "$J0" 'X-Gitlab-Token: old-secret-1' \
 	    'Idempotency-Key: dd-1'
+	mkreq "$T/gl-d2.req" "$T/push.json" "$J0" 'X-Gitlab-Token: old-secret-1' \
+	    'Idempotency-Key: dd-2'
 	same "dedupe: one GitHub delivery id twice, other body: hook ran once" \
 	    "$(dd "$T/gh-d1.req" "$T/gh-d1b.req")" 1
-	same "dedupe: the same body under two GitHub delivery ids: ran twice" \
-	    "$(dd "$T/gh-d2.req")" 1
+	# a captured delivery replayed under a new, unsigned delivery id
+	same "dedupe: the same signed body under a new GitHub delivery id: ran once" \
+	    "$(dd "$T/gh-d1.req" "$T/gh-d2.req")" 1
+	same "dedupe: the same GitHub delivery id signed with another secret: ran once" \
+	    "$(dd "$T/gh-d1.req" "$T/gh-d1r.req")" 1
+	same "dedupe: GitLab, the same body under a new Idempotency-Key: ran once" \
+	    "$(dd "$T/gl-d1.req" "$T/gl-d2.req")" 1
 	same "dedupe: the same id under another scheme (GitLab) is another delivery" \
-	    "$(dd "$T/gl-d1.req")" 1
+	    "$(dd "$T/gh-d1.req" "$T/gl-d1.req")" 2
 	same "dedupe: no delivery id, the same signed body twice: ran once" \
 	    "$(dd "$T/gh-d0.req" "$T/gh-d0.req")" 1
+	same "dedupe: two bodies without delivery ids: ran twice" \
+	    "$(dd "$T/gh-d0.req" "$T/gh-d1b.req")" 2
 	mkreq "$T/js-d.req" "$T/push2.json" "$J0" \
 	    "X-JobServ-Sig: $("$INHOOK" sign --secret-file "$S1" "$T/push2.json")"
 	same "dedupe: JobServ, the same signed body twice: ran once" \

@@ -79,28 +79,55 @@ for cc in gcc clang; do
 	fi
 done
 
-# the hardening of the default build
-if ! command -v readelf >/dev/null || ! command -v objdump >/dev/null ||
-    [ ! -x "$INHOOK" ]; then
-	echo "ok - static: ./inhook hardened # skip no binutils or no ./inhook"
-else
-	readelf -h "$INHOOK" > "$T/h" 2>&1
-	readelf -l "$INHOOK" > "$T/l" 2>&1
-	readelf -d "$INHOOK" > "$T/d" 2>&1
-	readelf --dyn-syms -W "$INHOOK" > "$T/s" 2>&1
+# hardened NAME BINARY: PIE, full RELRO, stack protector and fortify in
+# inhook's own code. The static BearSSL brings __stack_chk_fail and
+# __mem*_chk of its own: look at inhook's code, a function with a local
+# buffer (canary) and calls that only inhook makes (fortified snprintf,
+# read), in the dynamic symbols, or for a static binary in its symbol table.
+hardened() {
+	readelf -h "$2" > "$T/h" 2>&1
+	readelf -l "$2" > "$T/l" 2>&1
+	readelf -d "$2" > "$T/d" 2>&1
+	{ readelf --dyn-syms -W "$2"; nm "$2"; } > "$T/s" 2>&1
 	miss=
 	grep -q 'Type:[[:space:]]*DYN' "$T/h" || miss="$miss PIE"
 	grep -q 'GNU_RELRO' "$T/l" || miss="$miss RELRO"
 	grep -q 'BIND_NOW\|FLAGS.*NOW' "$T/d" || miss="$miss BIND_NOW"
-	# the static BearSSL brings __stack_chk_fail and __mem*_chk of its
-	# own: look at inhook's code, a function with a local buffer (canary)
-	# and calls that only inhook makes (fortified snprintf, read)
-	objdump -d --disassemble=log_line "$INHOOK" 2>/dev/null |
+	objdump -d --disassemble=log_line "$2" 2>/dev/null |
 	    grep -q '__stack_chk_fail' || miss="$miss stack-protector"
 	grep -q '__snprintf_chk\|__read_chk' "$T/s" || miss="$miss FORTIFY_SOURCE"
 	if [ -z "$miss" ]; then
-		echo "ok - static: ./inhook hardened (PIE, RELRO, BIND_NOW, stack protector, fortify)"
+		echo "ok - static: $1 hardened (PIE, RELRO, BIND_NOW, stack protector, fortify)"
 	else
-		echo "not ok - static: ./inhook hardened (missing:$miss)"
+		echo "not ok - static: $1 hardened (missing:$miss)"
 	fi
+}
+
+if ! command -v readelf >/dev/null || ! command -v objdump >/dev/null ||
+    [ ! -x "$INHOOK" ]; then
+	echo "ok - static: ./inhook hardened # skip no binutils or no ./inhook"
+	exit 0
+fi
+hardened ./inhook "$INHOOK"
+
+# make static: what containers and routers run gets the same flags. Built
+# into the temp dir with the Makefile's own rule (glibc here; the musl
+# build of the container is another rule's).
+if make -s -C "$top" inhook-static BUILD="$T/b" >"$T/static.log" 2>&1 &&
+    mv "$top/inhook-static" "$T/inhook-static"; then
+	if grep -q 'warning:' "$T/static.log"; then
+		echo "not ok - static: make static builds without warnings"
+		sed 's/^/#   /' "$T/static.log" | head -n 20
+	else
+		echo "ok - static: make static builds without warnings"
+	fi
+	if readelf -l "$T/inhook-static" | grep -q INTERP; then
+		echo "not ok - static: make static links statically"
+	else
+		echo "ok - static: make static links statically"
+	fi
+	hardened "make static" "$T/inhook-static"
+else
+	echo "not ok - static: make static builds"
+	sed 's/^/#   /' "$T/static.log" | head -n 20
 fi

@@ -130,6 +130,7 @@ github(void)
 	check(verify(&s, keys, 1, "Hello, World!", id) == 0,
 	    "github: GitHub's documented vector verifies");
 	hexis(id, GH_MAC, "github: without a delivery id, the id is the MAC");
+	check(scheme_delivery_id(&s, id) == 0, "github: no delivery id when not sent");
 	check(verify(&s, keys, 1, "Hello, World!\n", id) == -1,
 	    "github: one byte more in the body does not verify");
 	keys[0] = "It's a Secret to Everybody!";
@@ -187,8 +188,12 @@ github(void)
 	keys[0] = GH_KEY;
 	check(verify(&s, keys, 1, "Hello, World!", id) == 0,
 	    "github: verifies with a delivery id");
+	hexis(id, GH_MAC, "github: with a delivery id, the content's id is "
+	    "still the MAC (the delivery id is not signed)");
+	check(scheme_delivery_id(&s, id) == 1, "github: a delivery id is there");
 	hexis(id, "34e311e06295ea3b02af2d368a63948662d21dcdb6137afd7e0efb48ee466120",
-	    "github: the id is HMAC(\"inhook-delivery\", \"github:\" delivery)");
+	    "github: the delivery's id is HMAC(\"inhook-delivery\", \"github:\" "
+	    "delivery)");
 	check(pick("X-Hub-Signature-256: sha256=" GH_MAC "\r\n"
 	    "X-GitHub-Event: push\r\nX-GitHub-Event: ping\r\n", GH, 1, 0, &s)
 	    == S_BAD_REQUEST, "github: event twice is 400");

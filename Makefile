@@ -18,8 +18,9 @@ HARDEN   = -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
 # Size: no unwind tables (nothing here unwinds), and unused code dropped.
 SIZE     = -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections -fno-plt
 CFLAGS  ?= $(OPT)
-# 64-bit time_t and file offsets on 32-bit CPUs too (past 2038, big spools)
-CPPFLAGS += -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 \
+# 64-bit time_t and file offsets on 32-bit CPUs too (past 2038, big spools).
+# override: a packager's CPPFLAGS (-I...) on the command line adds to these.
+override CPPFLAGS += -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 \
             -DVERSION='"$(VERSION)"'
 ALLCFLAGS = -std=c11 $(WARN) $(HARDEN) $(SIZE) $(CFLAGS)
 LDRELRO  = -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,-z,noseparate-code
@@ -108,6 +109,13 @@ check-sanitize: deps
 	@INHOOK=$(CURDIR)/tests/build/asan/inhook UNIT_DIR=tests/build/asan \
 	    INHOOK_SANITIZE=1 ASAN_OPTIONS=detect_leaks=0 sh tests/run.sh
 
+# 32-bit cross builds (arm-linux-gnueabihf, mipsel-linux-gnu) with Debian's
+# cross compilers and BearSSL built from Debian's source package, run under
+# qemu-user-static: the golden suite and the hook's hygiene. Slow, so apart
+# from check; installs its packages itself (as root). .ci/run runs it.
+check-cross:
+	@sh tests/cross/cross.sh
+
 demo: deps inhook
 	@sh tests/demo.sh
 
@@ -126,4 +134,4 @@ clean:
 	rm -f inhook inhook-static
 	rm -rf tests/build bench/build bench/results
 
-.PHONY: fuzz bench unit all static install install-systemd uninstall deps check check-sanitize demo clean
+.PHONY: fuzz bench unit all static install install-systemd uninstall deps check check-sanitize check-cross demo clean

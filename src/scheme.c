@@ -229,15 +229,21 @@ check_one(const struct scheme_req *s, const unsigned char *key, size_t klen,
 
 	if (klen == 0)
 		return 0;
+	/* scheme_select checked the header's form; still, got is the parser's
+	 * only when it says so */
 	switch (s->scheme) {
 	case SCHEME_JOBSERV:
-		sig_parse_jobserv(s->sig.p, s->sig.len, got);
+		if (sig_parse_jobserv(s->sig.p, s->sig.len, got) != 0)
+			return 0;
 		break;
 	case SCHEME_GITHUB:
-		sig_unhex(s->sig.p + 7, s->sig.len - 7, got, SIG_MAC_LEN);
+		if (s->sig.len < 7 ||
+		    !sig_unhex(s->sig.p + 7, s->sig.len - 7, got, SIG_MAC_LEN))
+			return 0;
 		break;
 	case SCHEME_GITEA:
-		sig_unhex(s->sig.p, s->sig.len, got, SIG_MAC_LEN);
+		if (!sig_unhex(s->sig.p, s->sig.len, got, SIG_MAC_LEN))
+			return 0;
 		break;
 	case SCHEME_GITLAB:
 		/* equal lengths are not needed: compare digests */

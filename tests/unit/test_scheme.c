@@ -463,9 +463,38 @@ jobserv(void)
 	    "jobserv: a shorter body does not");
 }
 
+/* scheme_verify on a header scheme_select would have refused: the parse
+ * fails, so nothing it would have written is compared. */
+static void
+unparsed(void)
+{
+	static const enum scheme kinds[] = {
+		SCHEME_JOBSERV, SCHEME_GITHUB, SCHEME_GITEA
+	};
+	static const char *const sigs[] = {
+		"", "sha256", "sha256=zz", "sha256:0", "not hex at all, not at all",
+	};
+	const char *keys[1] = { GH_KEY };
+	struct scheme_req s;
+	unsigned char id[SIG_MAC_LEN];
+	size_t k, i;
+
+	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+			memset(&s, 0, sizeof s);
+			s.scheme = kinds[k];
+			s.sig.p = U(sigs[i]);
+			s.sig.len = strlen(sigs[i]);
+			check(verify(&s, keys, 1, "Hello, World!", id) == -1,
+			    "%s: a malformed header \"%s\" never verifies",
+			    scheme_name(kinds[k]), sigs[i]);
+		}
+}
+
 int
 main(void)
 {
+	unparsed();
 	names();
 	github();
 	long_ids();

@@ -59,6 +59,43 @@ open_dir(const char *dir)
 	return fd;
 }
 
+/* Writes rec (at most DEDUPE_RECORD - 1 bytes) as the whole record:
+ * padded with spaces to DEDUPE_RECORD - 1 bytes, then a newline, at offset
+ * 0, and makes it durable. Every record has that one size, so once the
+ * first is on disk the later ones overwrite it in place and need no space.
+ * Returns 0 or -1. */
+static int
+put_record(int fd, const char *rec)
+{
+	char buf[DEDUPE_RECORD];
+	size_t n = strlen(rec);
+
+	if (n > sizeof buf - 1)
+		n = sizeof buf - 1;
+	memset(buf, ' ', sizeof buf);
+	memcpy(buf, rec, n);
+	buf[sizeof buf - 1] = '\n';
+	if (pwrite(fd, buf, sizeof buf, 0) != (ssize_t)sizeof buf)
+		return -1;
+	return fdatasync(fd);
+}
+
+/* Undecided, with a note ("spool=ID" or ""). */
+static int
+put_undecided(int fd, const char *note)
+{
+	char rec[DEDUPE_RECORD];
+	size_t n = strlen(note);
+
+	if (n > sizeof rec - 3)
+		n = sizeof rec - 3;
+	rec[0] = '-';
+	rec[1] = ' ';
+	memcpy(rec + 2, note, n);
+	rec[2 + n] = '\0';
+	return put_record(fd, rec);
+}
+
 /* Creates a locked private file and links it to cl->name. Returns 0 (cl->fd
  * set), 1 when the name exists, -1 on error. */
 static int
@@ -73,7 +110,9 @@ create(struct claim *cl)
 	    O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
-	if (lock_fd(fd, 1, 0) < 0) {
+	/* the record's room is taken before the claim is visible: keeping
+	 * it later cannot fail for want of space */
+	if (lock_fd(fd, 1, 0) < 0 || put_undecided(fd, "") < 0) {
 		e = errno;
 		close(fd);
 		unlinkat(cl->dirfd, tmp, 0);
@@ -108,11 +147,12 @@ dedupe_claim(struct claim *cl, const char *dir, const char *key,
              long wait_ms)
 {
 	long long deadline = io_now_ms() + wait_ms;
-	char c;
+	char rec[DEDUPE_RECORD + 1], *sp;
 	int fd, r, tries, e;
 	ssize_t n;
 
 	cl->fd = -1;
+	cl->note[0] = '\0';
 	dedupe_name(key, cl->name);
 	if ((cl->dirfd = open_dir(dir)) < 0)
 		return DEDUPE_FAIL;
@@ -140,14 +180,27 @@ dedupe_claim(struct claim *cl, const char *dir, const char *key,
 			close(fd);      /* released, maybe claimed anew */
 			continue;
 		}
-		n = pread(fd, &c, 1, 0);
-		if (n == 1) {
+		n = pread(fd, rec, DEDUPE_RECORD, 0);
+		if (n > 0 && rec[0] != '-') {
 			close(fd);
 			close(cl->dirfd);
 			cl->dirfd = -1;
 			return DEDUPE_DONE;
 		}
-		/* empty and unlocked: its claimant died undecided */
+		/* undecided and unlocked: its claimant died undecided. Keep
+		 * its note; make sure the record's room is there. */
+		if (n > 2) {
+			rec[n] = '\0';
+			if ((sp = strpbrk(rec + 2, " \n")) != NULL)
+				*sp = '\0';
+			snprintf(cl->note, sizeof cl->note, "%s", rec + 2);
+		}
+		if (n != DEDUPE_RECORD && put_undecided(fd, cl->note) < 0) {
+			e = errno;
+			close(fd);
+			errno = e;
+			goto fail;
+		}
 		cl->fd = fd;
 		return DEDUPE_MINE;
 	}
@@ -163,24 +216,87 @@ fail:
 }
 
 int
-dedupe_keep(struct claim *cl, int status)
+dedupe_note(struct claim *cl, const char *note)
 {
-	char line[48];
-	int n, r = 0;
+	if (cl->fd < 0)
+		return 0;
+	return put_undecided(cl->fd, note);
+}
+
+int
+dedupe_record(struct claim *cl, int status)
+{
+	char rec[48];
 
 	if (cl->fd < 0)
 		return 0;
-	n = snprintf(line, sizeof line, "%d %lld\n", status,
-	    (long long)time(NULL));
-	if (pwrite(cl->fd, line, (size_t)n, 0) != n || fdatasync(cl->fd) < 0 ||
-	    fsync(cl->dirfd) < 0)
-		r = -1;
-	/* unlock, not only close: a running hook's keeper shares the lock */
+	snprintf(rec, sizeof rec, "%d %lld", status, (long long)time(NULL));
+	if (put_record(cl->fd, rec) < 0 || fsync(cl->dirfd) < 0)
+		return -1;
+	/* decided: let others read it (a keeper may share the lock) */
+	flock(cl->fd, LOCK_UN);
+	return 0;
+}
+
+int
+dedupe_keep(struct claim *cl, int status)
+{
+	int r;
+
+	if (cl->fd < 0)
+		return 0;
+	r = dedupe_record(cl, status);
 	flock(cl->fd, LOCK_UN);
 	close(cl->fd);
 	close(cl->dirfd);
 	cl->fd = cl->dirfd = -1;
 	return r;
+}
+
+int
+dedupe_mark(const char *dir, const char *name, int status)
+{
+	char rec[48];
+	int dfd, fd, r = -1, e;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	fd = openat(dfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		snprintf(rec, sizeof rec, "%d %lld", status, (long long)time(NULL));
+		r = put_record(fd, rec) < 0 || fsync(dfd) < 0 ? -1 : 0;
+	}
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	errno = e;
+	return r;
+}
+
+int
+dedupe_status(const char *dir, const char *name)
+{
+	char rec[8];
+	int dfd, fd, st = 0, i;
+	ssize_t n = -1;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		n = pread(fd, rec, sizeof rec, 0);
+		close(fd);
+	}
+	close(dfd);
+	if (n < 4)
+		return 0;
+	for (i = 0; i < 3; i++) {
+		if (rec[i] < '0' || rec[i] > '9')
+			return 0;
+		st = st * 10 + (rec[i] - '0');
+	}
+	return rec[3] == ' ' ? st : 0;
 }
 
 void

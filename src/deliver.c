@@ -8,6 +8,7 @@
  * hook's environment is built here, from nothing: PATH, --env, the
  * request's CGI/1.1 names, INHOOK_*, then the payload. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,18 +163,23 @@ settle(struct req *q, int st)
 	q->lockfd = q->stdinfd = -1;
 	if (q->spooled) {
 		q->spooled = 0;
+		/* the claims say 202 already; 200 once the hook succeeded */
+		keep_claims(q, st == S_OK ? S_OK : S_ACCEPTED);
 		if (st == S_OK) {
-			if (spool_done(&q->sp, &q->ent) < 0)
+			/* the keeper removed it already, unless it could not */
+			if (spool_done(&q->sp, &q->ent) < 0 && errno != ENOENT)
 				log_line(LOG_ERR, "spool %s: cannot remove: %s",
 				    q->ent.id, strerror(errno));
 		} else {
 			fail_reason(q, reason, sizeof reason);
 			if (spool_fail(&q->sp, &q->ent, reason) < 0)
-				log_line(LOG_ERR, "spool %s: cannot move to failed/: %s",
-				    q->ent.id, strerror(errno));
+				log_line(LOG_ERR, "spool %s: %s: %s", q->ent.id,
+				    q->ent.failed ? "moved to failed/, but its reason "
+				    "could not be written" : "cannot move to failed/, "
+				    "still in new/", strerror(errno));
 			snprintf(note, sizeof note, "%.99s", q->why ? q->why : reason);
-			snprintf(q->whybuf, sizeof q->whybuf, "%s; kept as "
-			    "failed/%.64s", note, q->ent.id);
+			snprintf(q->whybuf, sizeof q->whybuf, "%s; kept as %s/%.64s",
+			    note, q->ent.failed ? "failed" : "new", q->ent.id);
 			q->why = q->whybuf;
 		}
 		spool_close(&q->sp);
@@ -204,6 +210,20 @@ take_lock(struct req *q, long wait_ms)
 	return S_SERVICE_UNAVAILABLE;
 }
 
+/* In the keeper, once the hook exited 0, whatever happens to inhook: the
+ * success is recorded in the claims and the spool entry removed, so that
+ * neither a sender's retry nor inhook spool retry runs it again. */
+static void
+succeeded(void *arg)
+{
+	struct req *q = arg;
+
+	(void)dedupe_record(&q->claim, S_OK);
+	(void)dedupe_record(&q->dclaim, S_OK);
+	if (q->spooled)
+		(void)spool_done(&q->sp, &q->ent);
+}
+
 static int
 start(struct req *q)
 {
@@ -212,7 +232,7 @@ start(struct req *q)
 	q->hook_ran = 1;
 	return hook_start(&q->h, c->hook, envp, q->stdinfd >= 0 ? q->stdinfd :
 	    q->bodyfd, c->hook_timeout, c->respond_output ? q->outbuf : NULL,
-	    c->max_output, &q->hook);
+	    c->max_output, succeeded, q, &q->hook);
 }
 
 /* --dedupe, for one key: 0 to go on, or the answer. */
@@ -238,6 +258,8 @@ claim_one(struct req *q, struct claim *cl, const char *key)
 	return S_SERVICE_UNAVAILABLE;
 }
 
+static int spooled_before(struct req *q);
+
 /* --dedupe: the signed content is claimed, then the sender's delivery id
  * when it sends one. Either one seen before makes the delivery a duplicate:
  * a captured body sent again under a new, unsigned delivery id, and a
@@ -248,15 +270,52 @@ claim(struct req *q)
 {
 	int st;
 
-	if ((st = claim_one(q, &q->claim, q->key)) != 0 || !q->dkey[0])
+	if ((st = claim_one(q, &q->claim, q->key)) != 0)
 		return st;
-	if ((st = claim_one(q, &q->dclaim, q->dkey)) == 0)
+	if (q->dkey[0] && (st = claim_one(q, &q->dclaim, q->dkey)) != 0) {
+		if (st == S_OK)         /* the id was delivered: so is this */
+			keep_one(&q->claim, S_OK);
+		else
+			dedupe_release(&q->claim);
+		return st;
+	}
+	return spooled_before(q);
+}
+
+/* 1 if entry id is in DIR/new/ or DIR/failed/ of the --spool. */
+static int
+in_spool(const char *dir, const char *id)
+{
+	char path[PATH_MAX];
+	int n;
+
+	n = snprintf(path, sizeof path, "%s/new/%s", dir, id);
+	if (n > 0 && (size_t)n < sizeof path && access(path, F_OK) == 0)
+		return 1;
+	n = snprintf(path, sizeof path, "%s/failed/%s", dir, id);
+	return n > 0 && (size_t)n < sizeof path && access(path, F_OK) == 0;
+}
+
+/* A claim taken over from a claimant that died undecided may name the
+ * --spool entry it had written ("spool=ID"). When that entry is there, the
+ * spool owns the delivery already: 202, and no second entry or run. Then 0
+ * to go on, or the answer. */
+static int
+spooled_before(struct req *q)
+{
+	const char *id = NULL;
+
+	if (strncmp(q->claim.note, "spool=", 6) == 0)
+		id = q->claim.note + 6;
+	else if (strncmp(q->dclaim.note, "spool=", 6) == 0)
+		id = q->dclaim.note + 6;
+	if (!id || !q->c->spool || !spool_id_ok(id) || !in_spool(q->c->spool, id))
 		return 0;
-	if (st == S_OK)                 /* the id was delivered: so is this */
-		keep_one(&q->claim, S_OK);
-	else
-		dedupe_release(&q->claim);
-	return st;
+	keep_claims(q, S_ACCEPTED);
+	snprintf(q->whybuf, sizeof q->whybuf, "already in the spool as %.64s", id);
+	q->why = q->whybuf;
+	q->text = "Already accepted";
+	return S_ACCEPTED;
 }
 
 /* --spool: 0 to go on, or 503. */
@@ -266,10 +325,26 @@ spool_in(struct req *q)
 	const struct config *c = q->c;
 	struct spool_opts o;
 
+	char note[SPOOL_ID_MAX + 8];
+
 	o.hook_timeout = c->hook_timeout;
 	o.lock = c->lock;
 	o.lock_wait = c->lock_wait;
-	if (spool_open(&q->sp, c->spool, 1) < 0 ||
+	o.dedupe = NULL;
+	o.nclaims = 0;
+	if (q->claim.fd >= 0) {
+		o.dedupe = c->dedupe;
+		o.claims[o.nclaims++] = q->claim.name;
+		if (q->dclaim.fd >= 0)
+			o.claims[o.nclaims++] = q->dclaim.name;
+	}
+	/* the claims name the entry before it exists: a claimant that dies
+	 * after the entry is in new/ leaves a trail to it */
+	spool_new_id(&q->ent);
+	o.id = q->ent.id;
+	snprintf(note, sizeof note, "spool=%s", q->ent.id);
+	if (dedupe_note(&q->claim, note) < 0 || dedupe_note(&q->dclaim, note) < 0 ||
+	    spool_open(&q->sp, c->spool, 1) < 0 ||
 	    spool_write(&q->sp, q->body ? q->body : (const unsigned char *)"",
 	    q->bodylen, c->hook, envp, &o, &q->ent) < 0) {
 		snprintf(q->whybuf, sizeof q->whybuf, "cannot write to --spool: %s",
@@ -376,8 +451,11 @@ deliver(struct req *q)
 		release_claims(q);
 		return st;
 	}
-	if (c->spool)
-		keep_claims(q, S_ACCEPTED);
+	if (c->spool) {
+		/* decided: the spool owns it. The claims stay open for 200. */
+		(void)dedupe_record(&q->claim, S_ACCEPTED);
+		(void)dedupe_record(&q->dclaim, S_ACCEPTED);
+	}
 	if (c->async)
 		return start_async(q);
 	if ((st = take_lock(q, c->lock_wait * 1000L)) != 0)

@@ -6,10 +6,13 @@
  * output when the hook exits, so a background child that keeps the pipe
  * open cannot hold the connection. Starting and waiting are two steps so
  * that the caller can answer in between (--async). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -122,7 +125,8 @@ default_signals(void)
 			default_raw(s);
 }
 
-/* The hook itself: standard descriptors, signals, exec. */
+/* The hook itself: its own process group, standard descriptors, signals,
+ * exec. */
 static void
 child(char *const argv[], char *const envp[], int stdin_fd, int out_fd,
       int log_fd, int err_fd)
@@ -130,6 +134,7 @@ child(char *const argv[], char *const envp[], int stdin_fd, int out_fd,
 	sigset_t none;
 	int e;
 
+	setpgid(0, 0);
 	default_signals();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -145,40 +150,106 @@ fail:
 	_exit(127);
 }
 
-static void
-orphaned(int sig)
+/* The parent's pid from /proc/PID/stat ("PID (comm) S PPID ..."; comm may
+ * hold spaces and parentheses: the last ')' ends it), or -1. */
+static long
+parent_of(const char *pid)
 {
-	(void)sig;
-	kill(0, SIGKILL);       /* the whole group: the hook and this keeper */
+	char path[300], buf[512], *p;
+	ssize_t n;
+	long pp = 0;
+	int fd;
+
+	if (strlen(pid) > 32)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' || p[2] == '\0' ||
+	    p[3] != ' ')
+		return -1;
+	for (p += 4; *p >= '0' && *p <= '9'; p++)
+		pp = pp * 10 + (*p - '0');
+	return pp;
 }
 
-/* The keeper: inhook's child, the hook's parent, leader of the hook's
- * process group. It lives exactly as long as the hook and exits as the hook
+/* SIGKILL to every child of this process and to its process group.
+ * Returns how many it found. */
+static int
+kill_children(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	long self = (long)getpid(), pid;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    parent_of(de->d_name) != self)
+			continue;
+		pid = strtol(de->d_name, NULL, 10);
+		kill((pid_t)-pid, SIGKILL);
+		kill((pid_t)pid, SIGKILL);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Kills the hook's group, then every process that comes back to this one,
+ * a child subreaper, as its parent dies: what left the group (setsid, a
+ * double fork) is found too. Ends when no child is left. */
+static void
+kill_tree(pid_t hook)
+{
+	int rounds;
+
+	kill(-hook, SIGKILL);
+	kill(hook, SIGKILL);
+	for (rounds = 0; rounds < 100000; rounds++) {
+		kill_children();
+		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
+			return;
+	}
+}
+
+/* The keeper: inhook's child, the hook's parent, a child subreaper for the
+ * hook's whole tree. It lives as long as the hook and exits as the hook
  * did, so inhook sees the hook's status. It keeps what inhook had open but
  * the connection and the hook's pipes: the --lock, spool entry and dedupe
- * claim locks. When inhook dies first (SIGKILL, the OOM killer), the kernel
- * signals it (PR_SET_PDEATHSIG) and it kills the whole group, itself
- * included, before the locks can go: no hook outlives the inhook that
- * answers for it. */
+ * claim locks. Two events end it early, both KEEPER_SIG: inhook's order at
+ * --hook-timeout, and inhook's death (PR_SET_PDEATHSIG). Either way it
+ * kills the hook's whole tree, escaped children included, before it exits
+ * and its locks go: no hook work outlives the inhook that answers for it.
+ * When the hook exits 0, done(arg) runs here first, with KEEPER_SIG no
+ * longer heard, so that what records the success is done even if inhook
+ * dies at that moment. */
 static void
 keeper(pid_t inhook, char *const argv[], char *const envp[], int stdin_fd,
-       int out_fd, int log_fd, int err_fd)
+       int out_fd, int log_fd, int err_fd, void (*done)(void *), void *arg)
 {
 	struct sigaction sa;
-	sigset_t all;
-	pid_t pid;
-	int st, e, sig = SIGRTMIN;
+	siginfo_t si;
+	sigset_t all, wake;
+	pid_t pid, w;
+	int st, e, sig;
 
-	setpgid(0, 0);
+	setpgid(0, 0);          /* also in inhook: whichever runs first */
 	sigfillset(&all);
-	sigdelset(&all, sig);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = orphaned;
-	sigfillset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-	if (prctl(PR_SET_PDEATHSIG, sig) < 0 || getppid() != inhook)
-		orphaned(sig);
+	sigemptyset(&wake);
+	sigaddset(&wake, SIGCHLD);
+	sigaddset(&wake, KEEPER_SIG);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (prctl(PR_SET_PDEATHSIG, KEEPER_SIG) < 0 || getppid() != inhook)
+		_exit(128 + SIGKILL);
 	if ((pid = fork()) < 0) {
 		e = errno;
 		(void)!write(err_fd, &e, sizeof e);
@@ -190,12 +261,26 @@ keeper(pid_t inhook, char *const argv[], char *const envp[], int stdin_fd,
 	close(stdin_fd);
 	close(out_fd);
 	close(log_fd);
-	close_from(0, 2);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			_exit(127);
-	if (WIFEXITED(st))
+	close_from(0, log_to_stderr() ? 1 : 2);
+	for (;;) {
+		sig = sigwaitinfo(&wake, &si);
+		if (sig == KEEPER_SIG) {
+			kill_tree(pid);
+			_exit(128 + SIGKILL);
+		}
+		/* reap whatever ended: the hook, or orphans given to us */
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0 && w != pid)
+			;
+		if (w == pid)
+			break;
+		if (w < 0 && errno == ECHILD)
+			_exit(127);     /* the hook is gone, its status with it */
+	}
+	if (WIFEXITED(st)) {
+		if (WEXITSTATUS(st) == 0 && done)
+			done(arg);
 		_exit(WEXITSTATUS(st));
+	}
 	/* killed: die of the same signal */
 	sig = WTERMSIG(st);
 	memset(&sa, 0, sizeof sa);
@@ -247,7 +332,7 @@ close_pair(int p[2])
 int
 hook_start(struct hook *h, char *const argv[], char *const envp[],
            int stdin_fd, int timeout_s, unsigned char *out, size_t outmax,
-           struct hook_result *res)
+           void (*done)(void *), void *arg, struct hook_result *res)
 {
 	int errp[2] = { -1, -1 }, logp[2] = { -1, -1 }, capp[2] = { -1, -1 };
 	int log_fd, out_fd, st, e;
@@ -268,7 +353,8 @@ hook_start(struct hook *h, char *const argv[], char *const envp[],
 	if ((pid = fork()) < 0)
 		goto fail;
 	if (pid == 0)
-		keeper(self, argv, envp, stdin_fd, out_fd, log_fd, errp[1]);
+		keeper(self, argv, envp, stdin_fd, out_fd, log_fd, errp[1], done,
+		    arg);
 	h->deadline = io_now_ms() + (long long)timeout_s * 1000;
 	setpgid(pid, pid);   /* also in the child: whichever runs first */
 	close(errp[1]);
@@ -333,6 +419,32 @@ pump(struct hook *h, int fd, struct hook_result *res)
 	return r > 0;
 }
 
+/* At --hook-timeout: the keeper kills the hook's whole tree and exits.
+ * Waits for that at most KEEPER_STOP_MS, then kills the keeper and its
+ * group outright. */
+static void
+stop_keeper(pid_t keeper, int *st, struct hook_result *res)
+{
+	long long until = io_now_ms() + KEEPER_STOP_MS;
+	pid_t w;
+
+	kill(keeper, KEEPER_SIG);
+	while ((w = waitpid(keeper, st, WNOHANG)) == 0 && io_now_ms() < until)
+		poll(NULL, 0, 5);
+	if (w == keeper)
+		return;
+	if (w < 0 && errno != EINTR) {
+		res->lost = errno;
+		return;
+	}
+	kill(-keeper, SIGKILL);
+	kill(keeper, SIGKILL);
+	while ((w = waitpid(keeper, st, 0)) < 0 && errno == EINTR)
+		;
+	if (w < 0)
+		res->lost = errno;
+}
+
 int
 hook_wait(struct hook *h, struct hook_result *res)
 {
@@ -348,16 +460,11 @@ hook_wait(struct hook *h, struct hook_result *res)
 			break;
 		if (w < 0 && errno != EINTR) {
 			res->lost = errno;      /* no status to be had */
-			kill(-h->pid, SIGKILL);
+			kill(h->pid, KEEPER_SIG);
 			break;
 		}
 		if (left <= 0) {
-			kill(-h->pid, SIGKILL);
-			kill(h->pid, SIGKILL);
-			while ((w = waitpid(h->pid, &st, 0)) < 0 && errno == EINTR)
-				;
-			if (w < 0)
-				res->lost = errno;
+			stop_keeper(h->pid, &st, res);
 			res->timed_out = 1;
 			break;
 		}
@@ -422,13 +529,13 @@ hook_wait(struct hook *h, struct hook_result *res)
 
 int
 hook_run(char *const argv[], char *const envp[], int stdin_fd, int timeout_s,
-         struct hook_result *res)
+         void (*done)(void *), void *arg, struct hook_result *res)
 {
 	struct hook h;
 	int st;
 
-	if ((st = hook_start(&h, argv, envp, stdin_fd, timeout_s, NULL, 0,
-	    res)) != 0)
+	if ((st = hook_start(&h, argv, envp, stdin_fd, timeout_s, NULL, 0, done,
+	    arg, res)) != 0)
 		return st;
 	return hook_wait(&h, res);
 }

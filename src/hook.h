@@ -4,6 +4,7 @@
 #ifndef INHOOK_HOOK_H
 #define INHOOK_HOOK_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include "limits.h"
@@ -32,12 +33,19 @@ struct hook {
 	size_t outmax;
 };
 
+/* The keeper's signal: kill the hook's tree and exit. */
+#define KEEPER_SIG SIGRTMIN
+
 /* Starts argv[0] with argv and envp by execve (no PATH search, no shell) in
  * a new process group, with stdin_fd as its standard input, no other
  * descriptors but 0-2, default signal dispositions and an empty signal
- * mask. Its parent is a keeper process (h->pid, the group's leader) that
- * holds the caller's other descriptors (its locks) while the hook runs,
- * exits as the hook exits, and kills the group when the caller dies. Its standard error goes to the log (fd 2 with --log-stderr, else a
+ * mask. Its parent is a keeper process (h->pid) that holds the caller's
+ * other descriptors (its locks) while the hook runs, is the child
+ * subreaper of the hook's whole tree, exits as the hook exits, and kills
+ * the whole tree (what left the hook's group too) at the deadline or when
+ * the caller dies. When the hook exits 0 and done is not NULL, the keeper
+ * calls done(arg) before it exits, whatever happens to the caller
+ * meanwhile: what records a success goes there. Its standard error goes to the log (fd 2 with --log-stderr, else a
  * pipe whose lines are logged); its standard output too, unless out is not
  * NULL: then up to outmax bytes of it are captured into out (the rest is
  * read and dropped, res->truncated set). The deadline, timeout_s seconds,
@@ -46,19 +54,21 @@ struct hook {
  * to wait for). A close-on-exec pipe tells which. */
 int hook_start(struct hook *h, char *const argv[], char *const envp[],
                int stdin_fd, int timeout_s, unsigned char *out, size_t outmax,
-               struct hook_result *res);
+               void (*done)(void *), void *arg, struct hook_result *res);
 
 /* Supervises a started hook: forwards its log output, captures its
  * standard output, and waits until it exits or its deadline passes, when
- * its whole process group is killed with SIGKILL. Output written after the
- * hook exited (by a background child) is not waited for. Returns 200 (exit
- * 0), 500 (non-zero exit, killed by a signal, or res->lost) or 504 (timed
+ * the keeper kills the hook's whole tree with SIGKILL (inhook waits
+ * KEEPER_STOP_MS for that, then kills the keeper's group). Output written
+ * after the hook exited (by a background child) is not waited for. Returns
+ * 200 (exit 0), 500 (non-zero exit, killed by a signal, or res->lost) or 504 (timed
  * out). */
 int hook_wait(struct hook *h, struct hook_result *res);
 
 /* hook_start then hook_wait, output to the log. Returns 200, 500 (failed or
  * could not start: res->err says why) or 504. */
 int hook_run(char *const argv[], char *const envp[], int stdin_fd,
-             int timeout_s, struct hook_result *res);
+             int timeout_s, void (*done)(void *), void *arg,
+             struct hook_result *res);
 
 #endif

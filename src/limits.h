@@ -24,6 +24,7 @@
 #define HOOK_TIMEOUT_DEFAULT  60  /* --hook-timeout */
 #define TIMEOUT_LIMIT     86400   /* largest value either option accepts */
 #define DRAIN_MS          2000    /* staged close: how long to read and discard */
+#define KEEPER_STOP_MS    5000    /* --hook-timeout: the keeper's time to kill the tree */
 #define DRAIN_BYTES       (1024UL * 1024) /* staged close: how much to discard */
 
 /* JSON */
@@ -59,6 +60,7 @@
 #define DEDUPE_WAIT_MS    5000    /* wait for an identical delivery's outcome, then 409 */
 #define DEDUPE_PRUNE_MAX  32      /* claim files looked at per delivery */
 #define DEDUPE_NAME_MAX   128     /* a key longer (or not [A-Za-z0-9_-]) is hashed */
+#define DEDUPE_RECORD     96      /* bytes of a claim file's one record */
 #define SPOOL_ID_MAX      64      /* bytes of an entry ID */
 #define SPOOL_ENTRIES_MAX 4096    /* entries one "inhook spool" command handles */
 #define SPOOL_ARGV_MAX    (64UL * 1024)   /* the stored HOOK ARG... */

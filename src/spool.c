@@ -185,22 +185,33 @@ remove_entry(int parent, const char *id)
 	return unlinkat(parent, id, AT_REMOVEDIR);
 }
 
+void
+spool_new_id(struct spool_entry *e)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(e->id, sizeof e->id, "%lld.%06ld.%ld", (long long)ts.tv_sec,
+	    ts.tv_nsec / 1000, (long)getpid());
+}
+
 int
 spool_write(struct spool *s, const unsigned char *body, size_t len,
             char *const argv[], char *const envp[],
             const struct spool_opts *o, struct spool_entry *e)
 {
 	static struct wfile w;
-	struct timespec ts;
 	char num[32];
+	size_t i;
 	int efd = -1, err;
 
 	e->fd = -1;
 	e->failed = 0;
 	w.fd = -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(e->id, sizeof e->id, "%lld.%06ld.%ld", (long long)ts.tv_sec,
-	    ts.tv_nsec / 1000, (long)getpid());
+	if (!o->id || !spool_id_ok(o->id))
+		spool_new_id(e);
+	else if (o->id != e->id)
+		memmove(e->id, o->id, strlen(o->id) + 1);
 	if (mkdirat(s->tmpfd, e->id, 0700) < 0)
 		return -1;
 	efd = openat(s->tmpfd, e->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
@@ -225,6 +236,14 @@ spool_write(struct spool *s, const unsigned char *body, size_t len,
 		wput(&w, o->lock, strlen(o->lock) + 1);
 		snprintf(num, sizeof num, "lock-wait=%d", o->lock_wait);
 		wput(&w, num, strlen(num) + 1);
+	}
+	if (o->dedupe) {
+		wput(&w, "dedupe=", 7);
+		wput(&w, o->dedupe, strlen(o->dedupe) + 1);
+		for (i = 0; i < o->nclaims; i++) {
+			wput(&w, "claim=", 6);
+			wput(&w, o->claims[i], strlen(o->claims[i]) + 1);
+		}
 	}
 	if (wclose(&w) < 0 || fsync(efd) < 0 ||
 	    renameat(s->tmpfd, e->id, s->newfd, e->id) < 0)
@@ -371,6 +390,9 @@ spool_load(const struct spool_entry *e, char *buf, size_t cap,
 	o->hook_timeout = HOOK_TIMEOUT_DEFAULT;
 	o->lock = NULL;
 	o->lock_wait = LOCK_WAIT_DEFAULT;
+	o->dedupe = NULL;
+	o->nclaims = 0;
+	o->id = NULL;
 	if ((r = slurp(e->fd, "argv", buf, cap, SPOOL_ARGV_MAX)) < 0 ||
 	    (k = split(buf, (size_t)r, argv, nargv)) < 0)
 		return -1;
@@ -395,6 +417,11 @@ spool_load(const struct spool_entry *e, char *buf, size_t cap,
 			o->lock_wait = (int)n;
 		else if (strncmp(opt[i], "lock=", 5) == 0 && opt[i][5] != '\0')
 			o->lock = opt[i] + 5;
+		else if (strncmp(opt[i], "dedupe=", 7) == 0 && opt[i][7] != '\0')
+			o->dedupe = opt[i] + 7;
+		else if (strncmp(opt[i], "claim=", 6) == 0 && opt[i][6] != '\0' &&
+		    o->nclaims < SPOOL_CLAIMS_MAX)
+			o->claims[o->nclaims++] = opt[i] + 6;
 		else {
 			errno = EINVAL;
 			return -1;
@@ -432,7 +459,7 @@ spool_fail(struct spool *s, struct spool_entry *e, const char *why)
 {
 	static struct wfile w;
 	char line[64];
-	int r = 0, err = 0;
+	int err = 0;
 
 	snprintf(line, sizeof line, "%lld ", (long long)time(NULL));
 	if (wopen(&w, e->fd, "reason.tmp") == 0) {
@@ -440,27 +467,31 @@ spool_fail(struct spool *s, struct spool_entry *e, const char *why)
 		wput(&w, why, strlen(why));
 		wput(&w, "\n", 1);
 		if (wclose(&w) < 0 ||
-		    renameat(e->fd, "reason.tmp", e->fd, "reason") < 0 ||
-		    fsync(e->fd) < 0) {
-			r = -1;
+		    renameat(e->fd, "reason.tmp", e->fd, "reason") < 0)
 			err = errno;
-		}
 	} else {
-		r = -1;
 		err = errno;
 	}
+	if (err) {
+		/* no half-written reason, nor an older one that is no longer
+		 * true: a missing reason reads as unknown */
+		unlinkat(e->fd, "reason.tmp", 0);
+		unlinkat(e->fd, "reason", 0);
+	}
+	if (fsync(e->fd) < 0 && !err)
+		err = errno;
 	if (!e->failed) {
-		if (renameat(s->newfd, e->id, s->failfd, e->id) < 0 ||
-		    fsync(s->failfd) < 0 || fsync(s->newfd) < 0) {
-			r = -1;
-			err = errno;
+		if (renameat(s->newfd, e->id, s->failfd, e->id) < 0) {
+			err = errno;    /* still in new/: what the caller must hear */
 		} else {
 			e->failed = 1;
+			if ((fsync(s->failfd) < 0 || fsync(s->newfd) < 0) && !err)
+				err = errno;
 		}
 	}
 	spool_unlock(e);
 	errno = err;
-	return r;
+	return err ? -1 : 0;
 }
 
 int
@@ -476,6 +507,8 @@ spool_reason(struct spool *s, const char *id, char *buf, size_t cap)
 	if ((r = slurp(s->failfd, path, buf, cap - 1, cap - 1)) < 0 &&
 	    errno != E2BIG)
 		return -1;
+	if (r == 0)
+		return -1;      /* empty: no reason either */
 	if (r < 0)
 		r = (ssize_t)cap - 1;
 	buf[r] = '\0';
@@ -484,33 +517,125 @@ spool_reason(struct spool *s, const char *id, char *buf, size_t cap)
 	return 0;
 }
 
+/* Points f[i] and len[i] at the three numbers of an ID of the form
+ * SECONDS.MICROSECONDS.PID, leading zeros skipped. Returns 0, or -1 when id
+ * is not of that form. */
+static int
+id_fields(const char *id, const char *f[3], size_t len[3])
+{
+	const char *p = id, *start;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		start = p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p == start || *p != (i < 2 ? '.' : '\0'))
+			return -1;
+		while (*start == '0' && start + 1 < p)
+			start++;
+		f[i] = start;
+		len[i] = (size_t)(p - start);
+		if (i < 2)
+			p++;
+	}
+	return 0;
+}
+
+/* Orders IDs by age: SECONDS, then MICROSECONDS, then PID, each compared as
+ * a number of any length (999 before 1000); IDs not of that form come after
+ * all that are; what is still equal, byte by byte. */
 static int
 cmp_id(const void *a, const void *b)
 {
+	const char *fa[3], *fb[3];
+	size_t la[3], lb[3];
+	int oka = id_fields(a, fa, la) == 0, okb = id_fields(b, fb, lb) == 0;
+	int i, c;
+
+	if (oka != okb)
+		return oka ? -1 : 1;
+	for (i = 0; oka && i < 3; i++) {
+		if (la[i] != lb[i])
+			return la[i] < lb[i] ? -1 : 1;
+		if ((c = memcmp(fa[i], fb[i], la[i])) != 0)
+			return c;
+	}
 	return strcmp(a, b);
 }
 
+static void
+swap_ids(char *a, char *b)
+{
+	char t[SPOOL_ID_MAX + 1];
+
+	memcpy(t, a, sizeof t);
+	memcpy(a, b, sizeof t);
+	memcpy(b, t, sizeof t);
+}
+
+/* h[0..n) is a heap with the newest ID on top. */
+static void
+heap_up(char (*h)[SPOOL_ID_MAX + 1], size_t i)
+{
+	while (i > 0 && cmp_id(h[(i - 1) / 2], h[i]) < 0) {
+		swap_ids(h[(i - 1) / 2], h[i]);
+		i = (i - 1) / 2;
+	}
+}
+
+static void
+heap_down(char (*h)[SPOOL_ID_MAX + 1], size_t n)
+{
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && cmp_id(h[c + 1], h[c]) > 0)
+			c++;
+		if (cmp_id(h[c], h[i]) <= 0)
+			break;
+		swap_ids(h[c], h[i]);
+		i = c;
+	}
+}
+
 long
-spool_ids(struct spool *s, int failed, char (*ids)[SPOOL_ID_MAX + 1],
-          size_t max)
+spool_ids(struct spool *s, int which, char (*ids)[SPOOL_ID_MAX + 1],
+          size_t max, size_t *total)
 {
 	struct dirent *d;
 	DIR *dp;
-	size_t n = 0;
-	int fd;
+	size_t n = 0, seen = 0;
+	int fd, k;
 
-	fd = openat(failed ? s->failfd : s->newfd, ".", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC);
-	if (fd < 0 || (dp = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
+	/* every entry is read; the max oldest are kept in a heap */
+	for (k = 0; k < 2; k++) {
+		if (which != SPOOL_BOTH && which != k)
+			continue;
+		fd = openat(k ? s->failfd : s->newfd, ".", O_RDONLY |
+		    O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || (dp = fdopendir(fd)) == NULL) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		while ((d = readdir(dp)) != NULL) {
+			if (!spool_id_ok(d->d_name))
+				continue;
+			seen++;
+			if (n < max) {
+				memcpy(ids[n], d->d_name, strlen(d->d_name) + 1);
+				heap_up(ids, n++);
+			} else if (n > 0 && cmp_id(d->d_name, ids[0]) < 0) {
+				memcpy(ids[0], d->d_name, strlen(d->d_name) + 1);
+				heap_down(ids, n);
+			}
+		}
+		closedir(dp);
 	}
-	while (n < max && (d = readdir(dp)) != NULL)
-		if (spool_id_ok(d->d_name))
-			memcpy(ids[n++], d->d_name, strlen(d->d_name) + 1);
-	closedir(dp);
 	qsort(ids, n, sizeof *ids, cmp_id);
+	if (total)
+		*total = seen;
 	return (long)n;
 }
 

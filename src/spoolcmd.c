@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dedupe.h"
 #include "hook.h"
 #include "limits.h"
 #include "lock.h"
@@ -34,8 +35,9 @@ list(struct spool *s, int nid, char **want)
 	struct stat st;
 	char path[SPOOL_ID_MAX + 8];
 	const char *state;
+	size_t all;
 	long n, i;
-	int failed, k, rc = 0, found;
+	int failed, k, rc = 0, found, moved;
 
 	for (k = 0; k < nid; k++) {
 		if (!spool_id_ok(want[k])) {
@@ -53,7 +55,7 @@ list(struct spool *s, int nid, char **want)
 		}
 	}
 	for (failed = 0; failed < 2; failed++) {
-		if ((n = spool_ids(s, failed, ids, SPOOL_ENTRIES_MAX)) < 0) {
+		if ((n = spool_ids(s, failed, ids, SPOOL_ENTRIES_MAX, &all)) < 0) {
 			fprintf(stderr, "inhook spool: cannot read %s/: %s\n",
 			    failed ? "failed" : "new", strerror(errno));
 			return EXIT_TEMP;
@@ -66,28 +68,88 @@ list(struct spool *s, int nid, char **want)
 			state = "failed";
 			if (!failed) {
 				state = "new";
-				if (spool_lock(s, ids[i], 0, &e) < 0)
-					state = errno == EWOULDBLOCK ? "running" : "gone";
-				else
+				if (spool_lock(s, ids[i], 0, &e) == 0) {
+					moved = e.failed;
 					spool_unlock(&e);
+					if (moved)      /* failed since: listed there */
+						continue;
+				} else if (errno == EWOULDBLOCK) {
+					state = "running";
+				} else if (errno == ENOENT) {
+					continue;       /* finished since it was read */
+				}
 			}
+			/* an entry that went since it was read is not listed */
+			if (fstatat(failed ? s->failfd : s->newfd, ids[i], &st,
+			    0) < 0 || !S_ISDIR(st.st_mode))
+				continue;
 			snprintf(path, sizeof path, "%.64s/body", ids[i]);
 			if (fstatat(failed ? s->failfd : s->newfd, path, &st, 0) < 0)
 				st.st_size = 0;
-			if (!failed || spool_reason(s, ids[i], reason,
-			    sizeof reason) < 0)
+			if (!failed)
 				snprintf(reason, sizeof reason, "-");
+			else if (spool_reason(s, ids[i], reason, sizeof reason) < 0)
+				snprintf(reason, sizeof reason, "unknown");
 			printf("%s\t%s\t%lld\t%s\n", ids[i], state,
 			    (long long)st.st_size, reason);
 		}
+		if ((size_t)n < all) {
+			fflush(stdout);
+			fprintf(stderr, "inhook spool: more than %d entries in "
+			    "%s/; listed the %ld oldest\n", SPOOL_ENTRIES_MAX,
+			    failed ? "failed" : "new", n);
+		}
 	}
 	return fflush(stdout) == 0 ? rc : EXIT_TEMP;
+}
+
+/* What the keeper does once a retried hook exited 0: records the success
+ * in the entry's --dedupe claims, then removes the entry, so that a crash
+ * of this command at any point never runs it again. */
+struct retried {
+	struct spool *s;
+	struct spool_entry *e;
+	const struct spool_opts *o;
+};
+
+static void
+retried_ok(void *arg)
+{
+	struct retried *r = arg;
+	size_t i;
+
+	for (i = 0; i < r->o->nclaims; i++)
+		(void)dedupe_mark(r->o->dedupe, r->o->claims[i], S_OK);
+	(void)spool_done(r->s, r->e);
+}
+
+/* 1 when one of the entry's --dedupe claims says its hook succeeded
+ * already (the claimant died between that and removing the entry). */
+static int
+ran_before(const struct spool_opts *o)
+{
+	size_t i;
+
+	for (i = 0; o->dedupe && i < o->nclaims; i++)
+		if (dedupe_status(o->dedupe, o->claims[i]) == S_OK)
+			return 1;
+	return 0;
+}
+
+/* What a failed spool_fail left, exactly (errno from it). */
+static void
+fail_note(const struct spool_entry *e)
+{
+	printf("%s: %s: %s\n", e->id, e->failed ? "moved to failed/, but its "
+	    "reason could not be written" : "cannot move to failed/, still "
+	    "where it was", strerror(errno));
 }
 
 /* Runs one locked entry's hook and settles it. Returns 0 when delivered. */
 static int
 run(struct spool *s, struct spool_entry *e)
 {
+	struct retried rt;
 	struct spool_opts o;
 	struct hook_result res;
 	char reason[160];
@@ -99,6 +161,17 @@ run(struct spool *s, struct spool_entry *e)
 		spool_unlock(e);
 		return -1;
 	}
+	if (ran_before(&o)) {
+		close(body);
+		if (spool_done(s, e) < 0) {
+			printf("%s: delivered before, but cannot remove it: %s\n",
+			    e->id, strerror(errno));
+			return -1;
+		}
+		printf("%s: delivered before (its --dedupe claim says so), "
+		    "removed\n", e->id);
+		return 0;
+	}
 	if (o.lock && (lk = lock_open(o.lock, o.lock_wait * 1000L)) < 0) {
 		snprintf(reason, sizeof reason, "lock-wait: %s: %s", o.lock,
 		    errno == EWOULDBLOCK ? "busy past --lock-wait" :
@@ -106,16 +179,19 @@ run(struct spool *s, struct spool_entry *e)
 		close(body);
 		printf("%s: not run: %s\n", e->id, reason);
 		if (spool_fail(s, e, reason) < 0)
-			printf("%s: cannot record the failure: %s\n", e->id,
-			    strerror(errno));
+			fail_note(e);
 		return -1;
 	}
-	st = hook_run(hargv, henvp, body, o.hook_timeout, &res);
+	rt.s = s;
+	rt.e = e;
+	rt.o = &o;
+	st = hook_run(hargv, henvp, body, o.hook_timeout, retried_ok, &rt, &res);
 	close(body);
 	if (lk >= 0)
 		close(lk);
 	if (st == S_OK) {
-		if (spool_done(s, e) < 0) {
+		/* the keeper removed it already, unless it could not */
+		if (spool_done(s, e) < 0 && errno != ENOENT) {
 			printf("%s: delivered, but cannot remove it: %s\n", e->id,
 			    strerror(errno));
 			return -1;
@@ -136,8 +212,7 @@ run(struct spool *s, struct spool_entry *e)
 		snprintf(reason, sizeof reason, "signal:%d", res.code);
 	printf("%s: failed again: %s\n", e->id, reason);
 	if (spool_fail(s, e, reason) < 0)
-		printf("%s: cannot record the failure: %s\n", e->id,
-		    strerror(errno));
+		fail_note(e);
 	return -1;
 }
 
@@ -148,7 +223,8 @@ act(struct spool *s, int drop, int nid, char **want)
 {
 	struct spool_entry e;
 	long n, i, total = 0;
-	int k, rc = 0, failed;
+	size_t all = 0;
+	int k, rc = 0;
 	const char *id;
 
 	for (k = 0; k < nid; k++) {
@@ -158,16 +234,15 @@ act(struct spool *s, int drop, int nid, char **want)
 		}
 	}
 	if (nid == 0) {
-		for (failed = 1; failed >= 0; failed--) {
-			n = spool_ids(s, failed, ids + total,
-			    (size_t)(SPOOL_ENTRIES_MAX - total));
-			if (n < 0) {
-				fprintf(stderr, "inhook spool: cannot read the spool: "
-				    "%s\n", strerror(errno));
-				return EXIT_TEMP;
-			}
-			total += n;
+		/* the oldest of new/ and failed/ together, crash leftovers
+		 * in new/ included */
+		n = spool_ids(s, SPOOL_BOTH, ids, SPOOL_ENTRIES_MAX, &all);
+		if (n < 0) {
+			fprintf(stderr, "inhook spool: cannot read the spool: "
+			    "%s\n", strerror(errno));
+			return EXIT_TEMP;
 		}
+		total = n;
 	}
 	for (i = 0; i < (nid ? nid : total); i++) {
 		id = nid ? want[i] : ids[i];
@@ -201,6 +276,13 @@ act(struct spool *s, int drop, int nid, char **want)
 	}
 	if (!drop)
 		spool_clean_tmp(s);
+	if ((size_t)total < all) {
+		fflush(stdout);
+		fprintf(stderr, "inhook spool: more than %d entries; handled the "
+		    "%ld oldest, the rest wait for the next run\n",
+		    SPOOL_ENTRIES_MAX, total);
+		rc = EXIT_TEMP;
+	}
 	return fflush(stdout) == 0 ? rc : EXIT_TEMP;
 }
 

@@ -10,6 +10,7 @@
 
 PIDS=""
 MNT=""
+BIND=""
 cleanup() {
 	for p in $PIDS; do
 		kill -9 "$p" 2>/dev/null
@@ -18,6 +19,7 @@ cleanup() {
 		[ -f "$f" ] && kill -9 "-$(cat "$f")" 2>/dev/null
 		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
 	done
+	[ -n "$BIND" ] && umount "$BIND" 2>/dev/null
 	[ -n "$MNT" ] && umount "$MNT" 2>/dev/null
 	rm -rf "$T"
 }
@@ -230,7 +232,7 @@ ipid=$!
 PIDS="$PIDS $ipid"
 if until_true 10 has202 "$d/out" && until_true 10 test -s "$d/h/hook.pid"; then
 	kill -9 "$ipid"
-	kill -9 "-$(cat "$d/h/hook.pid")"
+	kill -9 "-$(cat "$d/h/hook.pid")" 2>/dev/null  # the keeper may have done it
 	wait "$ipid" 2>/dev/null
 	ok "spool: 202 read, inhook and its hook killed with SIGKILL"
 else
@@ -261,6 +263,52 @@ id=$(ls "$S/failed")
 same "spool drop: exit 0" "$?" 0
 same "spool drop: ... gone" "$(count "$S/failed") $(count "$S/new") $(count "$S/tmp")" "0 0 0"
 
+# More than SPOOL_ENTRIES_MAX (4096) entries: retry takes the 4096 oldest
+# of new/ and failed/ together (IDs compared as numbers, so 999.x is older
+# than 1000.x), a crash leftover in new/ included, and says it stopped
+# there (exit 111); list says so too.
+d="$T/many"
+mkhook "$d/h"
+S="$d/sp"
+echo 3 > "$d/h/exit"
+run "$d/out" --spool "$S" "$d/h/hook"
+rm "$d/h/exit"
+id=$(ls "$S/failed")
+mv "$S/failed/$id" "$S/new/999.000000.1"
+seq 1000 5099 | sed "s|^|$S/failed/|; s|\$|.000000.1|" | xargs mkdir
+"$INHOOK" spool list --spool "$S" > "$d/list.out" 2> "$d/list.err"
+same "spool list over 4096: exit 0" "$?" 0
+same "spool list over 4096: ... says it stopped" "$(cat "$d/list.err")" \
+    "inhook spool: more than 4096 entries in failed/; listed the 4096 oldest"
+same "spool list over 4096: ... new/ first, then the 4096 oldest of failed/, numerically" \
+    "$(wc -l < "$d/list.out" | tr -d ' ') $(cut -f1 "$d/list.out" | sed -n '1p;2p;$p' | tr '\n' ' ')" \
+    "4097 999.000000.1 1000.000000.1 5095.000000.1 "
+"$INHOOK" spool retry --spool "$S" > "$d/retry.out" 2> "$d/retry.err"
+same "spool retry over 4096: exit 111" "$?" 111
+same "spool retry over 4096: ... says it stopped" "$(tail -n 1 "$d/retry.err")" \
+    "inhook spool: more than 4096 entries; handled the 4096 oldest, the rest wait for the next run"
+same "spool retry over 4096: ... the crash leftover in new/ (the oldest) first, delivered" \
+    "$(head -n 1 "$d/retry.out") $(runs "$d/h") $(count "$S/new")" "999.000000.1: delivered 2 0"
+same "spool retry over 4096: ... then the 4095 oldest of failed/, oldest first, no newer one" \
+    "$(grep -c ': unreadable entry' "$d/retry.out") $(sed -n '2p;$p' "$d/retry.out" | cut -d: -f1 | tr '\n' ' ')" \
+    "4095 1000.000000.1 5094.000000.1 "
+rm -rf "$S"
+
+# An entry that is gone (finished, or never an entry) by the time list
+# looks at it is not listed (no "gone" state); a failed entry without a
+# reason reads "unknown".
+d="$T/gone"
+mkhook "$d/h"
+S="$d/sp"
+echo 3 > "$d/h/exit"
+run "$d/out" --spool "$S" "$d/h/hook"
+id=$(ls "$S/failed")
+rm "$S/failed/$id/reason"
+: > "$S/new/1.000000.1"
+: > "$S/failed/2.000000.1"
+same "spool list: what is gone is skipped, a missing reason is unknown" \
+    "$("$INHOOK" spool list --spool "$S" | cut -f1,2,4)" "$id	failed	unknown"
+
 # A full or read-only spool: 503, never a 2xx, and the hook does not run.
 if [ "$(id -u)" != 0 ]; then
 	ok "spool: full and read-only give 503 # skip not root (needs a tmpfs mount)"
@@ -286,6 +334,55 @@ else
 	same "spool: ... the hook did not run" "$(runs "$d")" 1
 	run "$d/out" --spool "$MNT/other" "$d/hook"
 	same "spool: a spool that cannot be created gives 503" "$(status < "$d/out")" 503
+	umount "$MNT" && MNT=""
+
+	# The disk fills while a failure is recorded: the entry is in failed/
+	# without a reason (listed as unknown), no reason.tmp is left, and the
+	# log says just that.
+	mount -t tmpfs -o size=64k,mode=0700 inhook-test "$T/mnt" && MNT="$T/mnt"
+	d="$T/fullfail"
+	mkdir -p "$d"
+	printf '#!/bin/sh\ncat > /dev/null\ndd if=/dev/zero of="%s/fill" bs=4096 2>/dev/null\nexit 3\n' \
+	    "$MNT" > "$d/hook"
+	chmod 755 "$d/hook"
+	run "$d/out" --spool "$MNT/sp" "$d/hook"
+	id=$(ls "$MNT/sp/failed")
+	same "spool: disk full as the failure is recorded: 202, in failed/" \
+	    "$(status < "$d/out") $(count "$MNT/sp/failed") $(count "$MNT/sp/new")" "202 1 0"
+	same "spool: ... no reason, no reason.tmp" \
+	    "$(ls "$MNT/sp/failed/$id" | grep -c '^reason')" 0
+	same "spool: ... listed with reason unknown" \
+	    "$("$INHOOK" spool list --spool "$MNT/sp" | cut -f2,4)" "failed	unknown"
+	check "spool: ... the log says it moved but has no reason" grep -q \
+	    "spool $id: moved to failed/, but its reason could not be written: No space left on device" "$LOG"
+	check "spool: ... and kept as failed/" grep -q "kept as failed/$id" "$LOG"
+	check "spool: ... never that it could not move it" sh -c \
+	    "! grep \"spool $id: cannot move\" '$LOG'"
+	rm -f "$MNT/fill"
+
+	# failed/ cannot be written (read-only): the entry stays in new/, the
+	# log says so (not "kept as failed/"), and retry delivers it later.
+	d="$T/nofail"
+	mkhook "$d"
+	mkdir -p "$MNT/sp2/failed"
+	if mount --bind "$MNT/sp2/failed" "$MNT/sp2/failed" 2>/dev/null &&
+	    BIND="$MNT/sp2/failed" && mount -o remount,bind,ro "$BIND" 2>/dev/null; then
+		echo 3 > "$d/exit"
+		run "$d/out" --spool "$MNT/sp2" "$d/hook"
+		id=$(ls "$MNT/sp2/new")
+		same "spool: failed/ not writable: 202, still in new/" \
+		    "$(status < "$d/out") $(count "$MNT/sp2/new") $(count "$MNT/sp2/failed")" "202 1 0"
+		check "spool: ... the log says it could not move it" grep -q \
+		    "spool $id: cannot move to failed/, still in new/" "$LOG"
+		check "spool: ... and kept as new/, not failed/" sh -c \
+		    "grep -q 'kept as new/$id' '$LOG' && ! grep -q 'kept as failed/$id' '$LOG'"
+		umount "$BIND" && BIND=""
+		rm "$d/exit"
+		"$INHOOK" spool retry --spool "$MNT/sp2" > "$d/retry.out" 2>>"$LOG"
+		same "spool: ... retry delivers it" "$? $(cat "$d/retry.out")" "0 $id: delivered"
+	else
+		ok "spool: failed/ not writable # skip cannot make a read-only bind mount"
+	fi
 	umount "$MNT" && MNT=""
 fi
 

@@ -119,8 +119,10 @@ check-cross:
 demo: deps inhook
 	@sh tests/demo.sh
 
-# libFuzzer over each parser: FUZZ_SECONDS per target (default 60), or
-# FUZZ_RUNS executions; FUZZ_TARGETS to pick (http chunked sig scheme json).
+# libFuzzer over each parser and over the whole request path: FUZZ_SECONDS
+# per target (default 60), or FUZZ_RUNS executions; FUZZ_TARGETS to pick
+# (http chunked sig scheme json request); FUZZ_REQUEST_CONFIG=small|default
+# holds the request target to one --max-body.
 FUZZ_SECONDS ?= 60
 fuzz:
 	@INHOOK_DEPS_EXTRA="clang libclang-rt-14-dev" sh tests/deps.sh

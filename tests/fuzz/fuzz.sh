@@ -3,7 +3,10 @@
 # (-fsanitize=fuzzer,address,undefined) into tests/build/fuzz-clang and runs
 # it for FUZZ_SECONDS (default 60) seconds, or for FUZZ_RUNS executions when
 # that is set, one target after another, each as a single process.
-#   sh tests/fuzz/fuzz.sh [http|chunked|sig|scheme|json ...]   (default: all)
+#   sh tests/fuzz/fuzz.sh [http|chunked|sig|scheme|json|request ...]
+#   (default: all). request is the whole read/parse/verify path of serve.c
+#   (see tests/fuzz/fuzz_request.c); FUZZ_REQUEST_CONFIG=64, 4096, small or
+#   default pins its --max-body.
 # The committed seeds in tests/fuzz/corpus/TARGET are read, never written;
 # what the fuzzer learns is kept in tests/build/fuzz-clang/corpus/TARGET and
 # reused by the next run. A crash or broken invariant leaves its input in
@@ -18,9 +21,12 @@ cd "$top" || exit 1
 CLANG=${CLANG:-clang}
 secs=${FUZZ_SECONDS:-60}
 out=tests/build/fuzz-clang
-targets=${*:-http chunked sig scheme json}
+targets=${*:-http chunked sig scheme json request}
 lib="src/http.c src/chunked.c src/sig.c src/json.c src/payload.c src/env.c \
  src/status.c src/scheme.c"
+reqlib=$(ls src/*.c | grep -v '^src/main\.c$')
+wrap="-Wl,--wrap=read,--wrap=write,--wrap=poll,--wrap=getpeername"
+wrap="$wrap,--wrap=clock_gettime,--wrap=memfd_create,--wrap=mmap,--wrap=munmap"
 flags="-std=c11 -D_GNU_SOURCE -DVERSION=\"fuzz\" -O1 -g -iquote src -Wall -Wextra \
  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
  -fno-omit-frame-pointer"
@@ -38,11 +44,16 @@ for t in $targets; do
 	sig) maxlen=2048 dict= ;;
 	scheme) maxlen=4096 dict=http.dict ;;
 	json) maxlen=16384 dict=json.dict ;;
+	request) maxlen=20000 dict=http.dict ;;
 	*) echo "fuzz: no target $t" >&2; exit 1 ;;
 	esac
 	bin=$out/fuzz_$t
+	l=$lib w= extra=
+	# slow inputs (a body near a 1 MiB --max-body) run less often
+	[ "$t" = request ] && l=$reqlib w=$wrap \
+	    extra=-entropic_scale_per_exec_time=1
 	# shellcheck disable=SC2086
-	$CLANG $flags -o "$bin" "tests/fuzz/fuzz_$t.c" $lib \
+	$CLANG $flags -o "$bin" "tests/fuzz/fuzz_$t.c" $l $w \
 	    -Wl,-Bstatic -lbearssl -Wl,-Bdynamic || exit 1
 	mkdir -p "$out/corpus/$t"
 	if [ -n "$FUZZ_RUNS" ]; then budget="-runs=$FUZZ_RUNS"
@@ -50,7 +61,7 @@ for t in $targets; do
 	log=$out/fuzz_$t.log
 	# shellcheck disable=SC2086
 	"$bin" $budget -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \
-	    -use_value_profile=1 -print_final_stats=1 \
+	    -use_value_profile=1 -print_final_stats=1 $extra \
 	    ${dict:+-dict=tests/fuzz/$dict} \
 	    -artifact_prefix="$out/artifacts/$t-" $FUZZ_FLAGS \
 	    "$out/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1

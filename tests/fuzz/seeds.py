@@ -251,3 +251,152 @@ json = {
 }
 for k, v in json.items():
     put("json", k, v)
+
+
+# ---- request: whole requests through serve_read (fuzz_request.c). An input
+# is CFG AUX N, then the request (raw) or the builder's program
+# (structured), then a read script of N bytes. CFG: bits 0-1 --max-body
+# (64, 4096, default), bit 2 structured, bit 3 jobserv only, bits 4-5 fd 1's
+# writes, bits 6-7 == 3 a fault; AUX: bits 0-3 the peer, bit 6 which fault.
+MB64, MB4096, MBDEF, STRUCT, ONLYJS = 0, 1, 2, 4, 8
+REST = b"\xfc"
+
+
+def rq(cfg, payload, ops=b"", aux=0):
+    return bytes([cfg, aux, len(ops)]) + payload + ops
+
+
+def seg(n):
+    """A read-script step: a segment of exactly n bytes (1 to 65536)."""
+    return bytes([0xfb, (n - 1) >> 8, (n - 1) & 0xff])
+
+
+def chunked_post(body, sizes, sigv=None, extra=b""):
+    return (b"POST /webhook HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/json\r\nX-JobServ-Sig: " +
+            (sigv or sig(body)) + b"\r\n" + extra +
+            b"Transfer-Encoding: chunked\r\n\r\n" + chunks(body, sizes))
+
+
+def audit(maxb):
+    """The audit's repro: one chunk of --max-body bytes whose data comes in
+    two reads, the second ending exactly at the limit, then 16 KiB of 0xcc
+    where the CRLF should be."""
+    head = (b"POST /webhook HTTP/1.1\r\nHost: localhost\r\n"
+            b"Transfer-Encoding: chunked\r\nX-JobServ-Sig: sha256:" +
+            b"0" * 64 + b"\r\n\r\n")
+    line = b"%x\r\n" % maxb
+    req_ = head + line + b"a" * maxb + b"\xcc" * 16384
+    # first read: head, size line and half the data; then up to the limit
+    return req_, seg(len(head) + len(line) + maxb // 2) + b"\xf8" + REST
+
+
+GH_FORM_JSON = b'{"zen":"Keep it logically awesome.","hook_id":1,"a":[1,"b c&d=%"]}'
+GH_FORM = b"payload=" + b"".join(
+    bytes([c]) if (chr(c).isalnum() or c in b"-_.*") else
+    (b"+" if c == 32 else b"%%%02X" % c) for c in GH_FORM_JSON)
+
+request = {
+    "raw-jobserv-sample": rq(MBDEF, post(body=SAMPLE)),
+    "raw-jobserv-sample-1byte-reads": rq(MBDEF, post(body=SAMPLE), b"\x00" * 255),
+    "raw-jobserv-sample-at-head-end": rq(MBDEF, post(body=SAMPLE), b"\xf6\x06\xf0\x10\xf1" + REST),
+    "raw-chunked-sample": rq(MBDEF, chunked_post(SAMPLE, [700, 700, len(SAMPLE) - 1400]),
+                             b"\x06" * 30 + b"\xe0" + REST),
+    "raw-chunked-small": rq(MB64, chunked_post(b'{"a":1}', [3, 4]), b"\x00" * 200),
+    "raw-chunked-ext-trailer": rq(MB4096, chunked_post(b'{"a":[1,2,3]}', [3, 10])
+                                  .replace(b"3\r\n{", b"3;x=\"y\"\r\n{")
+                                  .replace(b"0\r\n\r\n", b"0\r\nX-T: 1\r\n\r\n")),
+    "raw-expect-continue": rq(MB4096 | 0x10, post(b"Expect: 100-continue\r\n")),
+    "raw-expect-write-fails": rq(MB4096 | 0x30, post(b"Expect: 100-continue\r\n")),
+    "raw-health-get": rq(MB64, http["health-get"], b"\x00" * 40, aux=1),
+    "raw-head-1.0": rq(MB64, http["health-head-1.0"], aux=3),
+    "raw-get-webhook": rq(MB64, b"GET /webhook HTTP/1.1\r\nHost: a\r\n\r\n", aux=9),
+    "raw-put-root": rq(MB64, b"PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", aux=10),
+    "raw-not-found": rq(MB64, b"POST /nope HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", aux=11),
+    "raw-no-length": rq(MB64, b"POST /webhook HTTP/1.1\r\nHost: a\r\n\r\n", aux=12),
+    "raw-absolute-form": rq(MB4096, http["absolute-form"], aux=4),
+    "raw-cl-and-te": rq(MB4096, http["cl-and-te"]),
+    "raw-te-obs-fold": rq(MB4096, http["te-obs-fold"]),
+    "raw-pipelined": rq(MB64, http["pipelined"]),
+    "raw-reqline-long": rq(MB64, http["reqline-long"], b"\xe3" + REST),
+    "raw-cl-over": rq(MB64, post(body=b'{"a":"' + b"x" * 100 + b'"}')),
+    "raw-cl-exact-64": rq(MB64, post(body=b'{"k":"' + b"v" * 56 + b'"}'), b"\xf7" + REST),
+    "raw-form-github": rq(MBDEF, req([b"Content-Type: application/x-www-form-urlencoded",
+                                      b"X-Hub-Signature-256: sha256=" + hx(SECRET, GH_FORM),
+                                      b"X-GitHub-Event: push"], GH_FORM)),
+    "raw-standard-kat": rq(MBDEF, schemes["standard-kat"], aux=5),
+    "raw-gitea": rq(MBDEF, schemes["gitea"], aux=6),
+    "raw-forgejo": rq(MBDEF, schemes["forgejo"], aux=7),
+    "raw-gitlab": rq(MBDEF, schemes["gitlab"], aux=8),
+    "raw-jobserv-only-github": rq(MBDEF | ONLYJS, schemes["github-kat"]),
+    "raw-timeout-head": rq(MB64, http["health-get"], b"\x05\xf3"),
+    "raw-timeout-body": rq(MB64, post(), b"\xf6\xf5\xf5\xf3"),
+    "raw-eio-body": rq(MB64, post(), b"\xf6\xf2"),
+    "raw-eof-body": rq(MB64, post(), b"\xf6\x02\xf4"),
+    "raw-eof-first": rq(MB64, post(), b"\xf4"),
+    "raw-memfd-fails": rq(MB64 | 0xc0, post(), aux=0x40),
+    "raw-mmap-fails": rq(MB64 | 0xc0, http["chunked-post"]),
+}
+for mb, m in ((MB4096, 4096), (MB64, 64)):
+    r_, ops = audit(m)
+    request["audit-chunk-at-limit-then-cc-%d" % m] = rq(mb, r_, ops)
+
+
+def prog(f1, f2, f3, bsz=0, more=b"", body=b'{"build_id":67,"status":"PASSED"}'):
+    return bytes([f1, f2, f3, bsz]) + more + body
+
+
+# f1: scheme | sigmode << 3 | key << 5 | expect << 6 | form << 7
+# f2: framing | http10 << 2 | nohost << 3 | ctype << 4 | meta << 5 | extra << 6
+# f3: target | style << 2 | trailer << 4 | after << 6
+for sc, name in enumerate(["jobserv", "github", "gitea", "forgejo", "gitlab", "standard"]):
+    for key in (0, 1):
+        request["st-%s-key%d-cl" % (name, key)] = rq(
+            MBDEF | STRUCT, prog(sc | key << 5, 0x30, 0))
+        request["st-%s-key%d-chunked" % (name, key)] = rq(
+            MB4096 | STRUCT, prog(sc | key << 5, 0x31, key, more=b"\x03\x05\x41\x01\x02"))
+request.update({
+    "st-jobserv-sample-cl": rq(MBDEF | STRUCT, prog(0, 0x10, 0, body=SAMPLE)),
+    "st-jobserv-sample-chunked": rq(MBDEF | STRUCT, prog(0, 0x11, 0x04, more=b"\x02\x81\x45\x03", body=SAMPLE),
+                                    b"\xf9\xfa\x00\x00\xf7" + REST),
+    "st-form-github": rq(MBDEF | STRUCT, prog(0x81, 0x20, 0, body=GH_FORM_JSON)),
+    "st-form-chunked": rq(MB4096 | STRUCT, prog(0x80, 0x01, 0x08, more=b"\x01\x07", body=GH_FORM_JSON)),
+    "st-expect": rq(MB4096 | STRUCT | 0x10, prog(0x40, 0x10, 0)),
+    "st-expect-eagain": rq(MB4096 | STRUCT | 0x20, prog(0x40, 0x11, 0, more=b"\x00")),
+    "st-expect-write-fails": rq(MB4096 | STRUCT | 0x30, prog(0x40, 0x10, 0)),
+    "st-wrong-sig": rq(MB4096 | STRUCT, prog(0x10, 0x10, 0)),
+    "st-no-sig": rq(MB4096 | STRUCT, prog(0x18, 0x10, 0)),
+    "st-http10": rq(MB4096 | STRUCT, prog(0, 0x0c, 0)),
+    "st-http10-chunked": rq(MB4096 | STRUCT, prog(0, 0x05, 0, more=b"\x00")),
+    "st-no-host": rq(MB4096 | STRUCT, prog(0, 0x08, 0)),
+    "st-cl-short": rq(MB4096 | STRUCT, prog(0, 0x03, 0, more=b"\xfe")),
+    "st-cl-long": rq(MB4096 | STRUCT, prog(0, 0x03, 0, more=b"\x05")),
+    "st-extra-headers": rq(MB4096 | STRUCT, prog(0, 0xd0, 3, more=b"\x05hello\x03a b\x86Bad: \x01\x02")),
+    "st-targets": rq(MB4096 | STRUCT, prog(0, 0x10, 2)),
+    "st-trailers": rq(MB4096 | STRUCT, prog(0, 0x01, 0x30, more=b"\x01\x44\x03")),
+    "st-pipelined-get": rq(MB4096 | STRUCT, prog(0, 0x01, 0x40, more=b"\x00")),
+    "st-trailing-cc": rq(MB4096 | STRUCT, prog(0, 0x01, 0x88, more=b"\x00")),
+    "st-ext-bad": rq(MB4096 | STRUCT, prog(0, 0x01, 0, more=b"\x01\x45\x05")),
+    "st-size-lies": rq(MB4096 | STRUCT, prog(0, 0x01, 0, more=b"\x01\x42\x10")),
+    "st-bare-lf": rq(MB4096 | STRUCT, prog(0, 0x01, 0, more=b"\x01\x42\x18")),
+    "st-crlf-garbage-1": rq(MB4096 | STRUCT, prog(0, 0x01, 0, more=b"\x01\x45\x08\x0a")),
+    "st-memfd-fails": rq(MB4096 | STRUCT | 0xc0, prog(0, 0x01, 0, more=b"\x00"), aux=0x40),
+    "st-mmap-fails": rq(MB4096 | STRUCT | 0xc0, prog(0, 0x10, 0)),
+    "st-peer-env": rq(MB4096 | STRUCT, prog(0, 0x10, 0), aux=9),
+})
+# bodies at, just under and just over each --max-body, both framings, with
+# reads ending at the limit
+for mb, m in ((MB64, 64), (MB4096, 4096), (MBDEF, 1 << 20)):
+    for d, dn in ((0, "at"), (0xff, "under"), (1, "over")):
+        request["st-cl-%s-limit-%d" % (dn, m)] = rq(
+            mb | STRUCT, prog(0, 0x10, 0, 0xfe, bytes([d]), b"{}"), b"\xf7" + REST)
+        request["st-chunked-%s-limit-%d" % (dn, m)] = rq(
+            mb | STRUCT, prog(0, 0x11, 0, 0xfe, bytes([d]) + b"\x02\x85\x9f", b"x"),
+            b"\xf9\xf7\xe0" + REST)
+    # the audit's repro, built: one chunk of --max-body bytes, data in two
+    # reads ending at the limit, then 16 KiB of 0xcc for its CRLF
+    request["st-audit-chunk-at-limit-then-cc-%d" % m] = rq(
+        mb | STRUCT, prog(0, 0x01, 0, 0xfe, b"\x00" + b"\x01\xff\x68\xcc", b"a"),
+        b"\xfa\xf7" + REST)
+for k, v in request.items():
+    put("request", k, v)

@@ -13,8 +13,10 @@
 #     the caller leaked into it are not inhook's). Any descriptor valgrind
 #     shows with a stack, that is, opened by inhook, fails the case.
 # The hook itself runs natively (valgrind does not follow execve), and the
-# forked child is silent until its execve. Skipped without valgrind and
-# under make check-sanitize (an ASan binary cannot run under valgrind).
+# forked child is silent until its execve. Then every golden request again
+# through a pipe in 1-, 7- and 100-byte pieces (split.sh). Skipped without
+# valgrind and under make check-sanitize (an ASan binary cannot run under
+# valgrind).
 . "$(dirname "$0")/../lib.sh"
 G="$TOP/tests/golden"
 
@@ -110,3 +112,6 @@ vgcase dedupe-repeat 200 "$T/ok.req" --dedupe "$T/dedupe" "$HOOK" "$T/o6"
 same "valgrind dedupe: the hook ran once for two deliveries" "$(runs "$T/o6")" 1
 vgcase lock 200 "$T/ok.req" --lock "$T/lockfile" "$HOOK" "$T/o5"
 vgcase async 202 "$T/ok.req" --async "$HOOK" "$T/o1"
+
+# every golden request again, in split reads (tests/valgrind/split.sh)
+. "$TOP/tests/valgrind/split.sh"

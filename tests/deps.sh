@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs, on Debian and as root, what building and testing inhook needs.
 # Quiet when everything is there; says what is missing otherwise.
-pkgs="gcc make libbearssl-dev libjsmn-dev curl python3 python3-requests xinetd systemd valgrind cppcheck ucspi-tcp ipsvd socat busybox"
+pkgs="gcc make libbearssl-dev libjsmn-dev curl python3 python3-requests xinetd systemd valgrind cppcheck ucspi-tcp ipsvd socat busybox strace"
 [ -n "$INHOOK_DEPS_EXTRA" ] && pkgs="$pkgs $INHOOK_DEPS_EXTRA"
 missing=""
 for p in $pkgs; do

@@ -5,6 +5,7 @@
  * or fd 1. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,7 +15,36 @@
 #include "limits.h"
 #include "log.h"
 
-static int to_stderr, fd2_conn;
+static int to_stderr, fd2_conn, journal;
+
+/* 1 if fd 2 is the journal's stream that JOURNAL_STREAM ("DEV:INODE")
+ * names: journald then adds "inhook[PID]: " itself and reads a "<N>"
+ * priority prefix. */
+static int
+is_journal(void)
+{
+	const char *j = getenv("JOURNAL_STREAM");
+	unsigned long long dev = 0, ino = 0;
+	struct stat st;
+	int colon = 0;
+
+	if (!j || !*j || fstat(2, &st) < 0)
+		return 0;
+	for (; *j; j++) {
+		if (*j == ':' && !colon) {
+			colon = 1;
+		} else if (*j >= '0' && *j <= '9') {
+			if (colon)
+				ino = ino * 10 + (unsigned)(*j - '0');
+			else
+				dev = dev * 10 + (unsigned)(*j - '0');
+		} else {
+			return 0;
+		}
+	}
+	return colon && dev == (unsigned long long)st.st_dev &&
+	    ino == (unsigned long long)st.st_ino;
+}
 
 /* 1 if fd is the same socket or pipe as fd 0 or fd 1: the connection, as
  * inetd, xinetd and a default systemd unit leave fd 2. */
@@ -55,8 +85,10 @@ log_init(int use_stderr)
 {
 	fd2_conn = is_connection(2);
 	to_stderr = !fd2_conn && (use_stderr || !syslog_there());
-	if (to_stderr)
+	if (to_stderr) {
+		journal = is_journal();
 		return;
+	}
 	openlog("inhook", LOG_PID, LOG_DAEMON);
 	if (use_stderr)
 		log_line(LOG_WARNING, "fd 2 is the connection: --log-stderr "
@@ -104,6 +136,14 @@ emit(int prio, char *line, size_t n, size_t len)
 		return;
 	}
 	line[len++] = '\n';
+	if (journal && n >= 3) {
+		/* "<N>" in place of our prefix, which journald adds */
+		line[n - 3] = '<';
+		line[n - 2] = (char)('0' + (prio & 7));
+		line[n - 1] = '>';
+		(void)!write(2, line + n - 3, len - (n - 3));
+		return;
+	}
 	(void)!write(2, line, len);
 }
 

@@ -260,3 +260,17 @@ else
 	check "log: no /dev/log and no --log-stderr: the line goes to fd 2" \
 	    grep -q 'status=200' "$T/nolog.log"
 fi
+
+# --- fd 2 is the journal's stream: no second "inhook[PID]:" prefix ----------
+# systemd sets JOURNAL_STREAM=DEV:INODE of the stream it gave as fd 2;
+# journald adds the identifier itself and reads a "<N>" priority.
+: > "$T/journal.log"
+js=$(stat -c '%d:%i' "$T/journal.log")
+JOURNAL_STREAM=$js "$INHOOK" --log-stderr --secret-file "$SECRET" -- /bin/true \
+    < "$T/sample.req" > /dev/null 2>> "$T/journal.log"
+check "journal: the line has journald's priority and no prefix of ours" \
+    grep -q '^<6>peer=- method=POST .* status=200 ' "$T/journal.log"
+JOURNAL_STREAM=1:2 "$INHOOK" --log-stderr --secret-file "$SECRET" -- /bin/true \
+    < "$T/sample.req" > /dev/null 2> "$T/notjournal.log"
+check "journal: another stream's JOURNAL_STREAM changes nothing" \
+    grep -q '^inhook\[[0-9]*\]: peer=- ' "$T/notjournal.log"

@@ -247,8 +247,13 @@ point() {
 	p_rc=$?
 	# the hit: strace saw inhook die of SIGKILL in call p_i, the p_kth p_n
 	p_last=$(awk -v last=1 -f "$HERE/points.awk" "$p_r/strace")
+	# The injection names a call by name and occurrence; its index may
+	# differ by a call or two from the recorded run (a read that returned
+	# less, a sanitizer's own calls): judge by where it really was.
 	p_hit=no
-	[ "$p_rc" = 137 ] && [ "$p_last" = "$p_i $p_n $p_k 1" ] && p_hit=yes
+	p_at=${p_last%% *}
+	[ "$p_rc" = 137 ] && [ "${p_last#* }" = "$p_n $p_k 1" ] && p_hit=yes &&
+	    p_i=$p_at
 	p_gone=yes
 	if [ "${CRASH_RACE:-0}" = 1 ]; then
 		p_after="(not looked at: CRASH_RACE)"

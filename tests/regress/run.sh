@@ -274,3 +274,19 @@ JOURNAL_STREAM=1:2 "$INHOOK" --log-stderr --secret-file "$SECRET" -- /bin/true \
     < "$T/sample.req" > /dev/null 2> "$T/notjournal.log"
 check "journal: another stream's JOURNAL_STREAM changes nothing" \
     grep -q '^inhook\[[0-9]*\]: peer=- ' "$T/notjournal.log"
+# inhook-retry.service: fds 1 and 2 are the same journal stream. It is a
+# log, not a connection: the lines still go there.
+mkdir -p "$T/jr"
+printf '#!/bin/sh\necho hook-says-hello >&2\nexit 1\n' > "$T/jr/hook"
+chmod 755 "$T/jr/hook"
+"$INHOOK" --log-stderr --secret-file "$SECRET" --spool "$T/jr/sp" -- "$T/jr/hook" \
+    < "$T/sample.req" > /dev/null 2>&1
+mkfifo "$T/jr.fifo"
+cat "$T/jr.fifo" > "$T/jr.log" &
+js=$(stat -c '%d:%i' "$T/jr.fifo")
+JOURNAL_STREAM=$js "$INHOOK" spool retry --spool "$T/jr/sp" > "$T/jr.fifo" 2>&1
+wait
+check "journal: spool retry with fds 1 and 2 the journal: the hook's stderr is there" \
+    grep -q 'hook-says-hello' "$T/jr.log"
+same "journal: ... and never takes it for the connection" \
+    "$(grep -c 'fd 2 is the connection' "$T/jr.log")" 0

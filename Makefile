@@ -116,6 +116,12 @@ check-sanitize: deps
 check-cross:
 	@sh tests/cross/cross.sh
 
+# The shipped units under a real systemd (252) booted in systemd-nspawn:
+# root only; builds tests/build/systemd-root with mmdebstrap the first time
+# (about 2 minutes), about 70 s after that. .ci/run runs it.
+check-systemd: deps inhook
+	@sh tests/systemd/check.sh
+
 demo: deps inhook
 	@sh tests/demo.sh
 
@@ -136,4 +142,4 @@ clean:
 	rm -f inhook inhook-static
 	rm -rf tests/build bench/build bench/results
 
-.PHONY: fuzz bench unit all static install install-systemd uninstall deps check check-sanitize check-cross demo clean
+.PHONY: fuzz bench unit all static install install-systemd uninstall deps check check-sanitize check-cross check-systemd demo clean

@@ -291,6 +291,7 @@ spool_cmd(int argc, char **argv)
 {
 	const char *dir = SPOOL_DEFAULT_DIR, *verb;
 	struct spool s;
+	struct stat st;
 	char *want[SPOOL_ENTRIES_MAX];
 	int i, nid = 0, rc;
 
@@ -329,6 +330,14 @@ spool_cmd(int argc, char **argv)
 		return EXIT_TEMP;
 	}
 	log_init(1);
+	/* root running a retry by hand runs the hook outside its sandbox and
+	 * leaves files the service's user cannot touch */
+	if (fstat(s.dirfd, &st) == 0 && st.st_uid != geteuid())
+		fprintf(stderr, "inhook spool: warning: %s belongs to uid %lu, "
+		    "this is uid %lu: hooks run as this user, and files it "
+		    "writes may not be usable by the owner (under systemd: "
+		    "systemctl start inhook-retry.service)\n", dir,
+		    (unsigned long)st.st_uid, (unsigned long)geteuid());
 	if (strcmp(verb, "list") == 0)
 		rc = list(&s, nid, want);
 	else

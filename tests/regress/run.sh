@@ -290,3 +290,16 @@ check "journal: spool retry with fds 1 and 2 the journal: the hook's stderr is t
     grep -q 'hook-says-hello' "$T/jr.log"
 same "journal: ... and never takes it for the connection" \
     "$(grep -c 'fd 2 is the connection' "$T/jr.log")" 0
+
+# --- spool commands warn when the spool is not the running user's ---------
+if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
+	mkdir -p "$T/own/sp/tmp" "$T/own/sp/new" "$T/own/sp/failed"
+	"$INHOOK" spool list --spool "$T/own/sp" > /dev/null 2> "$T/own.err"
+	same "owner: the running user's spool: no warning" "$(grep -c warning "$T/own.err")" 0
+	chown -R nobody "$T/own/sp"
+	"$INHOOK" spool list --spool "$T/own/sp" > /dev/null 2> "$T/own.err"
+	check "owner: root on nobody's spool: a warning that names the service" \
+	    grep -q 'warning: .* belongs to uid .*inhook-retry.service' "$T/own.err"
+else
+	ok "owner: spool owner warning # skip not root"
+fi

@@ -59,21 +59,24 @@ open_dir(const char *dir)
 	return fd;
 }
 
-/* Writes rec (at most DEDUPE_RECORD - 1 bytes) as the whole record:
- * padded with spaces to DEDUPE_RECORD - 1 bytes, then a newline, at offset
- * 0, and makes it durable. Every record has that one size, so once the
- * first is on disk the later ones overwrite it in place and need no space.
- * Returns 0 or -1. */
+/* Writes head then tail as the whole record, cut at DEDUPE_RECORD - 1
+ * bytes, padded with spaces to that size, then a newline, at offset 0, and
+ * makes it durable. Every record has that one size, so once the first is
+ * on disk the later ones overwrite it in place and need no space. Returns
+ * 0 or -1. */
 static int
-put_record(int fd, const char *rec)
+put_record(int fd, const char *head, const char *tail)
 {
 	char buf[DEDUPE_RECORD];
-	size_t n = strlen(rec);
+	size_t h = strlen(head), t = strlen(tail), room = sizeof buf - 1;
 
-	if (n > sizeof buf - 1)
-		n = sizeof buf - 1;
+	if (h > room)
+		h = room;
+	if (t > room - h)
+		t = room - h;
 	memset(buf, ' ', sizeof buf);
-	memcpy(buf, rec, n);
+	memcpy(buf, head, h);
+	memcpy(buf + h, tail, t);
 	buf[sizeof buf - 1] = '\n';
 	if (pwrite(fd, buf, sizeof buf, 0) != (ssize_t)sizeof buf)
 		return -1;
@@ -84,16 +87,7 @@ put_record(int fd, const char *rec)
 static int
 put_undecided(int fd, const char *note)
 {
-	char rec[DEDUPE_RECORD];
-	size_t n = strlen(note);
-
-	if (n > sizeof rec - 3)
-		n = sizeof rec - 3;
-	rec[0] = '-';
-	rec[1] = ' ';
-	memcpy(rec + 2, note, n);
-	rec[2 + n] = '\0';
-	return put_record(fd, rec);
+	return put_record(fd, "- ", note);
 }
 
 /* Creates a locked private file and links it to cl->name. Returns 0 (cl->fd
@@ -231,7 +225,7 @@ dedupe_record(struct claim *cl, int status)
 	if (cl->fd < 0)
 		return 0;
 	snprintf(rec, sizeof rec, "%d %lld", status, (long long)time(NULL));
-	if (put_record(cl->fd, rec) < 0 || fsync(cl->dirfd) < 0)
+	if (put_record(cl->fd, rec, "") < 0 || fsync(cl->dirfd) < 0)
 		return -1;
 	/* decided: let others read it (a keeper may share the lock) */
 	flock(cl->fd, LOCK_UN);
@@ -264,7 +258,7 @@ dedupe_mark(const char *dir, const char *name, int status)
 	fd = openat(dfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0) {
 		snprintf(rec, sizeof rec, "%d %lld", status, (long long)time(NULL));
-		r = put_record(fd, rec) < 0 || fsync(dfd) < 0 ? -1 : 0;
+		r = put_record(fd, rec, "") < 0 || fsync(dfd) < 0 ? -1 : 0;
 	}
 	e = errno;
 	if (fd >= 0)

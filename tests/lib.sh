@@ -76,3 +76,17 @@ wait_for() {
 		sleep 0.05
 	done
 }
+
+# Servers a suite starts go in PIDS; stop_pids ends them (TERM, then waits).
+PIDS=""
+stop_pids() {
+	for _p in $PIDS; do kill "$_p" 2>/dev/null; done
+	for _p in $PIDS; do wait "$_p" 2>/dev/null; done
+}
+
+# Under make check-sanitize the binary needs its sanitizer options, which a
+# clean environment would drop: SANENV hands them on (inhook does not pass
+# them to the hook, so environment checks still hold).
+SANENV=""
+[ -n "$INHOOK_SANITIZE" ] &&
+    SANENV="ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}"

@@ -24,21 +24,8 @@ DEFPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 ZERO=0000000000000000
 # signals the supervisors are started with ignored (not TERM: it stops them)
 IGNORED="HUP QUIT USR1 USR2 XFSZ TTOU WINCH"
-PIDS=""
-# Under make check-sanitize the binary needs its sanitizer options, which
-# the clean environments below would drop: hand them on (inhook does not
-# pass them to the hook, so the environment checks still hold).
-SANENV=""
-[ -n "$INHOOK_SANITIZE" ] &&
-    SANENV="ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}"
-
 cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null
-	done
+	stop_pids
 	# sleepers a failed test may have left behind
 	for f in "$T"/*/child.pid "$T"/*/hook.pid; do
 		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null

@@ -54,20 +54,8 @@ ZERO=0000000000000000
 IGNORED="HUP QUIT USR1 USR2 XFSZ TTOU WINCH"
 SPATH=/usr/sbin:/usr/bin:/sbin:/bin
 HT=2
-PIDS=""
-# Under make check-sanitize the binary needs its sanitizer options, which
-# the clean environments below would drop: hand them on.
-SANENV=""
-[ -n "$INHOOK_SANITIZE" ] &&
-    SANENV="ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}"
-
 cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null
-	done
+	stop_pids
 	rm -rf "$T"
 }
 trap cleanup EXIT

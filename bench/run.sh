@@ -19,6 +19,19 @@
 # SCHED_FIFO priority 1, so that other work on a shared machine does not
 # delay the chain of processes each request starts; every such run is
 # bounded, and the kernel keeps 5% of each CPU for others; the table says so).
+#
+# Systemd mode (bench/systemd.sh): as root, after the rest, boots systemd in
+# systemd-nspawn with make check-systemd's recipe and measures a delivery's
+# latency through inhook.socket and the shipped inhook@.service (hook
+# /bin/true), then the same with DynamicUser= and the namespace options
+# off: p50/p90 over BENCH_SYSTEMD_N sequential deliveries (default 100, at
+# most BENCH_SYSTEMD_SECONDS, default 60, each). When it cannot run (not
+# root, no nspawn, no root directory and none can be built) the table says
+# so in a row and the benchmark does not fail; a failed delivery does.
+# BENCH_SYSTEMD=0 skips it. BENCH_ONLY=systemd runs only it and the
+# pipe-mode CPU loop (the figures it is set against; a minute or so once
+# tests/build/systemd-root exists) and writes bench/results/systemd.md and
+# systemd.tsv instead of latest.*.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -28,6 +41,8 @@ MAKE=${MAKE:-make}
 SECS=${BENCH_SECONDS:-4}
 NSMALL=${BENCH_REQUESTS:-4000}
 NBIG=${BENCH_REQUESTS_BIG:-400}
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in "" | systemd) ;; *) echo "bench: BENCH_ONLY=$ONLY: only BENCH_ONLY=systemd is known" >&2; exit 1 ;; esac
 RT=""
 sched="normal scheduling"
 if [ "${BENCH_CHRT:-0}" = 1 ]; then
@@ -69,14 +84,18 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- dependencies and build -------------------------------------------------
-INHOOK_DEPS_EXTRA="webhook valgrind binutils procps" sh tests/deps.sh ||
+extra="webhook valgrind binutils procps"
+[ "$ONLY" = systemd ] && extra="procps"
+INHOOK_DEPS_EXTRA="$extra" sh tests/deps.sh ||
 	fail "dependencies missing (see above)"
 say "building"
 $MAKE -s --no-print-directory inhook || { fail "make inhook"; exit 1; }
 $MAKE -s --no-print-directory -f Makefile -f bench/build.mk bench-build ||
 	{ fail "building bench/"; exit 1; }
 static_ok=1
-if ! $MAKE -s --no-print-directory static > "$T/static.log" 2>&1 || [ ! -x inhook-static ]; then
+if [ "$ONLY" = systemd ]; then
+	static_ok=0
+elif ! $MAKE -s --no-print-directory static > "$T/static.log" 2>&1 || [ ! -x inhook-static ]; then
 	static_ok=0
 	fail "make static: $(grep -m 3 -i 'error' "$T/static.log" | tr '\n' ' ')"
 fi
@@ -133,84 +152,86 @@ cmd_of() {
 }
 
 # ---- pipe mode: answers, sizes, instructions, memory --------------------------
-say "pipe mode: answers, sizes, instructions (callgrind), memory"
-for p in $progs; do
-	for b in small big; do
-		# shellcheck disable=SC2046
-		timeout 30 $(cmd_of $p) /bin/true < "$T/$b.req" > "$T/resp" 2> "$T/err"
-		head -n 1 "$T/resp" | grep -q '^HTTP/1.1 200 ' ||
-		    fail "$p, $b body, pipe mode: $(head -n 1 "$T/resp") $(head -c 300 "$T/err")"
-	done
-done
-for p in $progs; do
-	case $p in inhook) f=inhook ;; floor) f=$B/floor ;; istatic) f=inhook-static ;; fstatic) f=$B/floor-static ;; esac
-	put "${p}_textdata" "$(size "$f" | awk 'NR == 2 { print $1 + $2 }')"
-	cp "$f" "$T/stripped" && strip "$T/stripped" &&
-	    put "${p}_stripped" "$(wc -c < "$T/stripped" | tr -d ' ')"
-	put "${p}_file" "$(wc -c < "$f" | tr -d ' ')"
-done
-# where inhook's bytes are: text+data of each module, the rest is BearSSL,
-# the C start-up files and the dynamic linking tables
-if $MAKE -s --no-print-directory -f Makefile -f bench/build.mk bench-objs > "$T/objs.log" 2>&1; then
-	size $B/obj/*.o | awk 'NR > 1 { n = $6; sub(/.*\//, "", n); sub(/\.o$/, "", n); print $1 + $2, n }' |
-	    sort -rn > "$R/size-modules.txt"
-	put modules_textdata "$(awk '{ s += $1 } END { print s }' "$R/size-modules.txt")"
-	put modules_top "$(head -n 6 "$R/size-modules.txt" | awk '{ printf("%s%s %d", (NR > 1 ? ", " : ""), $2, $1) }')"
-else
-	fail "compiling inhook's modules alone: $(tail -n 3 "$T/objs.log")"
-fi
-# cg NAME PROG BODY: instructions of PROG's own process for one request (the
-# hook runs natively: callgrind does not follow children)
-cg() {
-	rm -f "$T"/cg.out.*
-	# shellcheck disable=SC2046
-	if ! timeout 300 valgrind --tool=callgrind --callgrind-out-file="$T/cg.out.%p" \
-	    $(cmd_of "$2") /bin/true < "$T/$3.req" > "$T/resp" 2> "$T/cg.log" ||
-	    ! head -n 1 "$T/resp" | grep -q '^HTTP/1.1 200 '; then
-		fail "callgrind $1: $(tail -n 3 "$T/cg.log")"
-		return
-	fi
-	vpid=$(sed -n 's/^==\([0-9]*\)==.*/\1/p' "$T/cg.log" | head -n 1)
-	[ -f "$T/cg.out.$vpid" ] || { fail "callgrind $1: no profile"; return; }
-	put "$1" "$(awk '/^summary:/ { print $2 }' "$T/cg.out.$vpid")"
-	cp "$T/cg.out.$vpid" "$R/callgrind.$1"
-	callgrind_annotate "$R/callgrind.$1" 2>/dev/null |
-	    awk '/file:function/ { on = 1; next } on && NF && !/^--/' | head -n 25 > "$R/profile.$1.txt"
-	callgrind_annotate --inclusive=yes "$R/callgrind.$1" 2>/dev/null |
-	    awk '/file:function/ { on = 1; next } on && NF && !/^--/' | head -n 40 > "$R/profile.$1.inclusive.txt"
-}
-for p in $progs; do
-	for b in small big; do cg "${p}_ir_$b" $p $b; done
-done
-# memory at hook time (smaps_rollup: exact page-table walk), median of 5:
-# Rss, and Private_Dirty (what belongs to this delivery alone). Address
-# randomisation off (setarch -R): it moves the kernel's fault-around windows
-# and makes single runs differ by up to 300 KiB; without it they repeat.
-NORAND=""
-setarch "$(uname -m)" -R true 2>/dev/null && NORAND="setarch $(uname -m) -R"
-for p in $progs; do
-	for b in small big; do
-		: > "$T/rss"; : > "$T/priv"
-		for i in 1 2 3 4 5; do
-			rm -f "$T/smaps"
+if [ "$ONLY" != systemd ]; then
+	say "pipe mode: answers, sizes, instructions (callgrind), memory"
+	for p in $progs; do
+		for b in small big; do
 			# shellcheck disable=SC2046
-			timeout 30 $NORAND $(cmd_of $p) "$T/memhook" < "$T/$b.req" > /dev/null 2>&1
-			[ -s "$T/smaps" ] || continue
-			awk '/^Rss:/ { print $2 }' "$T/smaps" >> "$T/rss"
-			awk '/^Private_Dirty:/ { print $2 }' "$T/smaps" >> "$T/priv"
+			timeout 30 $(cmd_of $p) /bin/true < "$T/$b.req" > "$T/resp" 2> "$T/err"
+			head -n 1 "$T/resp" | grep -q '^HTTP/1.1 200 ' ||
+			    fail "$p, $b body, pipe mode: $(head -n 1 "$T/resp") $(head -c 300 "$T/err")"
 		done
-		[ -s "$T/rss" ] || fail "memory of $p, $b body: the hook saw nothing"
-		put "${p}_rss_$b" "$(median < "$T/rss")"
-		put "${p}_priv_$b" "$(median < "$T/priv")"
 	done
-done
+	for p in $progs; do
+		case $p in inhook) f=inhook ;; floor) f=$B/floor ;; istatic) f=inhook-static ;; fstatic) f=$B/floor-static ;; esac
+		put "${p}_textdata" "$(size "$f" | awk 'NR == 2 { print $1 + $2 }')"
+		cp "$f" "$T/stripped" && strip "$T/stripped" &&
+		    put "${p}_stripped" "$(wc -c < "$T/stripped" | tr -d ' ')"
+		put "${p}_file" "$(wc -c < "$f" | tr -d ' ')"
+	done
+	# where inhook's bytes are: text+data of each module, the rest is BearSSL,
+	# the C start-up files and the dynamic linking tables
+	if $MAKE -s --no-print-directory -f Makefile -f bench/build.mk bench-objs > "$T/objs.log" 2>&1; then
+		size $B/obj/*.o | awk 'NR > 1 { n = $6; sub(/.*\//, "", n); sub(/\.o$/, "", n); print $1 + $2, n }' |
+		    sort -rn > "$R/size-modules.txt"
+		put modules_textdata "$(awk '{ s += $1 } END { print s }' "$R/size-modules.txt")"
+		put modules_top "$(head -n 6 "$R/size-modules.txt" | awk '{ printf("%s%s %d", (NR > 1 ? ", " : ""), $2, $1) }')"
+	else
+		fail "compiling inhook's modules alone: $(tail -n 3 "$T/objs.log")"
+	fi
+	# cg NAME PROG BODY: instructions of PROG's own process for one request (the
+	# hook runs natively: callgrind does not follow children)
+	cg() {
+		rm -f "$T"/cg.out.*
+		# shellcheck disable=SC2046
+		if ! timeout 300 valgrind --tool=callgrind --callgrind-out-file="$T/cg.out.%p" \
+		    $(cmd_of "$2") /bin/true < "$T/$3.req" > "$T/resp" 2> "$T/cg.log" ||
+		    ! head -n 1 "$T/resp" | grep -q '^HTTP/1.1 200 '; then
+			fail "callgrind $1: $(tail -n 3 "$T/cg.log")"
+			return
+		fi
+		vpid=$(sed -n 's/^==\([0-9]*\)==.*/\1/p' "$T/cg.log" | head -n 1)
+		[ -f "$T/cg.out.$vpid" ] || { fail "callgrind $1: no profile"; return; }
+		put "$1" "$(awk '/^summary:/ { print $2 }' "$T/cg.out.$vpid")"
+		cp "$T/cg.out.$vpid" "$R/callgrind.$1"
+		callgrind_annotate "$R/callgrind.$1" 2>/dev/null |
+		    awk '/file:function/ { on = 1; next } on && NF && !/^--/' | head -n 25 > "$R/profile.$1.txt"
+		callgrind_annotate --inclusive=yes "$R/callgrind.$1" 2>/dev/null |
+		    awk '/file:function/ { on = 1; next } on && NF && !/^--/' | head -n 40 > "$R/profile.$1.inclusive.txt"
+	}
+	for p in $progs; do
+		for b in small big; do cg "${p}_ir_$b" $p $b; done
+	done
+	# memory at hook time (smaps_rollup: exact page-table walk), median of 5:
+	# Rss, and Private_Dirty (what belongs to this delivery alone). Address
+	# randomisation off (setarch -R): it moves the kernel's fault-around windows
+	# and makes single runs differ by up to 300 KiB; without it they repeat.
+	NORAND=""
+	setarch "$(uname -m)" -R true 2>/dev/null && NORAND="setarch $(uname -m) -R"
+	for p in $progs; do
+		for b in small big; do
+			: > "$T/rss"; : > "$T/priv"
+			for i in 1 2 3 4 5; do
+				rm -f "$T/smaps"
+				# shellcheck disable=SC2046
+				timeout 30 $NORAND $(cmd_of $p) "$T/memhook" < "$T/$b.req" > /dev/null 2>&1
+				[ -s "$T/smaps" ] || continue
+				awk '/^Rss:/ { print $2 }' "$T/smaps" >> "$T/rss"
+				awk '/^Private_Dirty:/ { print $2 }' "$T/smaps" >> "$T/priv"
+			done
+			[ -s "$T/rss" ] || fail "memory of $p, $b body: the hook saw nothing"
+			put "${p}_rss_$b" "$(median < "$T/rss")"
+			put "${p}_priv_$b" "$(median < "$T/priv")"
+		done
+	done
 
-# ---- throughput ------------------------------------------------------------------
-say "throughput"
-line=$(timeout 60 "$B/throughput" "$T/secret" "$T/big.json") || fail "throughput: $line"
-put tput_mbps "$(kv "$line" total_mbps)"
-put tput_sig_mbps "$(kv "$line" sig_mbps)"
-put tput_export_mbps "$(kv "$line" export_mbps)"
+	# ---- throughput ------------------------------------------------------------------
+	say "throughput"
+	line=$(timeout 60 "$B/throughput" "$T/secret" "$T/big.json") || fail "throughput: $line"
+	put tput_mbps "$(kv "$line" total_mbps)"
+	put tput_sig_mbps "$(kv "$line" sig_mbps)"
+	put tput_export_mbps "$(kv "$line" export_mbps)"
+fi
 
 # CPU per request in pipe mode: rusage runs a responder K times in a row, as
 # a supervisor would (the request from a file, hook /bin/true), floor and
@@ -219,13 +240,14 @@ put tput_export_mbps "$(kv "$line" export_mbps)"
 say "pipe mode: CPU per request, floor and inhook alternating"
 for b in small big; do
 	[ $b = small ] && k=40 || k=8
-	: > "$T/ratios"; : > "$T/cpu.inhook"; : > "$T/cpu.floor"
+	: > "$T/ratios"; : > "$T/cpu.inhook"; : > "$T/cpu.floor"; : > "$T/wall.inhook"
 	for round in 1 2 3 4 5 6 7 8 9; do
 		for p in floor inhook; do
 			# shellcheck disable=SC2046
 			$RT "$B/rusage" -n $k "$T/ru" $(cmd_of $p) /bin/true < "$T/$b.req" > /dev/null 2>&1
 			[ "$(kv "$(cat "$T/ru")" status)" = 0 ] || fail "pipe-mode CPU loop, $p, $b body"
 			kv "$(cat "$T/ru")" cpu_us >> "$T/cpu.$p"
+			[ $p = inhook ] && kv "$(cat "$T/ru")" wall_us >> "$T/wall.inhook"
 		done
 		printf '%s\n' "$(ratio "$(tail -n 1 "$T/cpu.inhook")" "$(tail -n 1 "$T/cpu.floor")" 3)" >> "$T/ratios"
 	done
@@ -234,86 +256,141 @@ for b in small big; do
 		put "pipecpu_${p}_$b" "$(calc "$v / $k / 1000" "" 3)"
 	done
 	put "pipecpu_ratio_$b" "$(median < "$T/ratios")"
+	put "pipewall_inhook_$b" "$(calc "$(median < "$T/wall.inhook") / $k / 1000" "" 3)"
 done
 # end to end: the 1 MiB body per CPU second of inhook and its hook
 v=$(get pipecpu_inhook_big)
 put pipe_mbps "$(calc "$BIG / ($v * 1000)" "d = $v;" 1)"
 
 # ---- load under the supervisors ----------------------------------------------------
-if ./inhook --help 2>&1 | grep -q -- --async; then async=1; else async=0; fi
-servers="floor inhook"
-[ $async = 1 ] && servers="$servers async"
-command -v webhook > /dev/null && servers="$servers peer" || fail "webhook is not installed"
-export SYSTEMD_LOG_LEVEL=warning
-# start KIND: runs the server under rusage on a free port; sets port, wpid
-# (rusage) and spid (the server)
-start() {
-	port=$("$B/loadgen" -P) || { fail "no free port"; return 1; }
-	porthex=$(printf '%04X' "$port")
-	case $1 in
-	floor)  set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $FLOOR /bin/true ;;
-	inhook) set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $INHOOK /bin/true ;;
-	async)  set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $INHOOK --async /bin/true ;;
-	peer)   set -- webhook -hooks "$T/hooks.json" -ip 127.0.0.1 -port "$port" ;;
-	esac
-	$RT "$top/$B/rusage" "$T/ru" "$@" > /dev/null 2>&1 &
-	wpid=$!
-	wrappers="$wrappers $wpid"
-	spid=""
-	i=0
-	while [ $i -lt 100 ]; do
-		[ -z "$spid" ] && spid=$(pgrep -P "$wpid" | head -n 1)
-		[ -n "$spid" ] && grep -q "^ *[0-9]*: 0100007F:$porthex 00000000:0000 0A " /proc/net/tcp && return 0
-		i=$((i + 1)); sleep 0.05
+if [ "$ONLY" != systemd ]; then
+	if ./inhook --help 2>&1 | grep -q -- --async; then async=1; else async=0; fi
+	servers="floor inhook"
+	[ $async = 1 ] && servers="$servers async"
+	command -v webhook > /dev/null && servers="$servers peer" || fail "webhook is not installed"
+	export SYSTEMD_LOG_LEVEL=warning
+	# start KIND: runs the server under rusage on a free port; sets port, wpid
+	# (rusage) and spid (the server)
+	start() {
+		port=$("$B/loadgen" -P) || { fail "no free port"; return 1; }
+		porthex=$(printf '%04X' "$port")
+		case $1 in
+		floor)  set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $FLOOR /bin/true ;;
+		inhook) set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $INHOOK /bin/true ;;
+		async)  set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $INHOOK --async /bin/true ;;
+		peer)   set -- webhook -hooks "$T/hooks.json" -ip 127.0.0.1 -port "$port" ;;
+		esac
+		$RT "$top/$B/rusage" "$T/ru" "$@" > /dev/null 2>&1 &
+		wpid=$!
+		wrappers="$wrappers $wpid"
+		spid=""
+		i=0
+		while [ $i -lt 100 ]; do
+			[ -z "$spid" ] && spid=$(pgrep -P "$wpid" | head -n 1)
+			[ -n "$spid" ] && grep -q "^ *[0-9]*: 0100007F:$porthex 00000000:0000 0A " /proc/net/tcp && return 0
+			i=$((i + 1)); sleep 0.05
+		done
+		fail "server $1 did not listen on 127.0.0.1:$port"
+		kill "$wpid" 2>/dev/null
+		return 1
+	}
+	# stop NAME: waits (bounded) until the server has no children left, records
+	# its memory and children, stops it, and records its CPU time
+	stop() {
+		i=0
+		while [ $i -lt 100 ] && pgrep -P "$spid" > /dev/null; do i=$((i + 1)); sleep 0.05; done
+		put "$1_children_after" "$(pgrep -P "$spid" | wc -l | tr -d ' ')"
+		put "$1_srv_rss" "$(awk '/^VmRSS:/ { print $2 }' "/proc/$spid/status" 2>/dev/null)"
+		put "$1_srv_hwm" "$(awk '/^VmHWM:/ { print $2 }' "/proc/$spid/status" 2>/dev/null)"
+		kill "$wpid" 2>/dev/null
+		i=0
+		while [ $i -lt 100 ] && kill -0 "$wpid" 2>/dev/null; do i=$((i + 1)); sleep 0.05; done
+		kill -0 "$wpid" 2>/dev/null && { kill -KILL "$spid" 2>/dev/null; sleep 0.2; }
+		wait "$wpid" 2>/dev/null
+		wrappers=$(echo "$wrappers" | sed "s/ $wpid\$//")
+		put "$1_cpu_us" "$(kv "$(cat "$T/ru" 2>/dev/null)" cpu_us)"
+	}
+	say "load: idle baselines"
+	for s in $servers; do
+		start $s && { sleep 0.2; stop "idle_$s"; }
 	done
-	fail "server $1 did not listen on 127.0.0.1:$port"
-	kill "$wpid" 2>/dev/null
-	return 1
-}
-# stop NAME: waits (bounded) until the server has no children left, records
-# its memory and children, stops it, and records its CPU time
-stop() {
-	i=0
-	while [ $i -lt 100 ] && pgrep -P "$spid" > /dev/null; do i=$((i + 1)); sleep 0.05; done
-	put "$1_children_after" "$(pgrep -P "$spid" | wc -l | tr -d ' ')"
-	put "$1_srv_rss" "$(awk '/^VmRSS:/ { print $2 }' "/proc/$spid/status" 2>/dev/null)"
-	put "$1_srv_hwm" "$(awk '/^VmHWM:/ { print $2 }' "/proc/$spid/status" 2>/dev/null)"
-	kill "$wpid" 2>/dev/null
-	i=0
-	while [ $i -lt 100 ] && kill -0 "$wpid" 2>/dev/null; do i=$((i + 1)); sleep 0.05; done
-	kill -0 "$wpid" 2>/dev/null && { kill -KILL "$spid" 2>/dev/null; sleep 0.2; }
-	wait "$wpid" 2>/dev/null
-	wrappers=$(echo "$wrappers" | sed "s/ $wpid\$//")
-	put "$1_cpu_us" "$(kv "$(cat "$T/ru" 2>/dev/null)" cpu_us)"
-}
-say "load: idle baselines"
-for s in $servers; do
-	start $s && { sleep 0.2; stop "idle_$s"; }
-done
-for b in small big; do
-	for c in 1 8; do
-		for s in $servers; do
-			say "load: $s, $b body, concurrency $c"
-			start $s || continue
-			[ $s = peer ] && f=$T/$b.peer.req || f=$T/$b.req
-			[ $b = small ] && n=$NSMALL || n=$NBIG
-			[ $s = async ] && want=202 || want=200
-			line=$(timeout $((SECS + 120)) $RT "$B/loadgen" -p "$port" -f "$f" -c $c -n "$n" -t "$SECS" -T 30 -s $want)
-			rc=$?
-			stop "${s}_${b}_$c"
-			[ $rc = 0 ] || fail "load $s $b c=$c: $line"
-			k=${s}_${b}_$c
-			for key in requests ok failed rps p50_ms p90_ms p99_ms; do
-				put "${k}_$key" "$(kv "$line" $key)"
+	for b in small big; do
+		for c in 1 8; do
+			for s in $servers; do
+				say "load: $s, $b body, concurrency $c"
+				start $s || continue
+				[ $s = peer ] && f=$T/$b.peer.req || f=$T/$b.req
+				[ $b = small ] && n=$NSMALL || n=$NBIG
+				[ $s = async ] && want=202 || want=200
+				line=$(timeout $((SECS + 120)) $RT "$B/loadgen" -p "$port" -f "$f" -c $c -n "$n" -t "$SECS" -T 30 -s $want)
+				rc=$?
+				stop "${s}_${b}_$c"
+				[ $rc = 0 ] || fail "load $s $b c=$c: $line"
+				k=${s}_${b}_$c
+				for key in requests ok failed rps p50_ms p90_ms p99_ms; do
+					put "${k}_$key" "$(kv "$line" $key)"
+				done
+				cpu=$(get "${k}_cpu_us"); idle=$(get "idle_${s}_cpu_us"); ok=$(get "${k}_ok")
+				put "${k}_cpu_req_ms" "$(calc "($cpu - $idle) / $ok / 1000" "d = $ok;" 3)"
 			done
-			cpu=$(get "${k}_cpu_us"); idle=$(get "idle_${s}_cpu_us"); ok=$(get "${k}_ok")
-			put "${k}_cpu_req_ms" "$(calc "($cpu - $idle) / $ok / 1000" "d = $ok;" 3)"
 		done
 	done
-done
+fi
+
+# ---- systemd mode: a delivery under the shipped units ---------------------------
+# bench/systemd.sh; its figures join ours. Not root, BENCH_SYSTEMD=0, or no
+# container: a row in the table says why, not a failure.
+systemd_mode() {
+	if [ "${BENCH_SYSTEMD:-1}" = 0 ]; then
+		put systemd_status "not run: BENCH_SYSTEMD=0"
+	elif [ "$(id -u)" != 0 ]; then
+		put systemd_status "not run: needs root"
+	else
+		say "systemd mode: booting systemd in systemd-nspawn, ${BENCH_SYSTEMD_N:-100} deliveries per row"
+		timeout 900 sh bench/systemd.sh "$T/systemd.tsv" 2> "$T/systemd.log" > /dev/null
+		rc=$?
+		cat "$T/systemd.tsv" >> "$T/figs" 2>/dev/null
+		if [ $rc = 2 ]; then
+			fail "systemd mode: $(grep '^bench: systemd mode' "$T/systemd.log" | tail -n 3 | tr '\n' ' ')"
+		elif [ $rc != 0 ]; then
+			[ "$(get systemd_status)" = n/a ] && put systemd_status "not run: bench/systemd.sh exited $rc"
+			say "systemd mode: $(get systemd_status)"
+			tail -n 5 "$T/systemd.log" >&2
+		fi
+	fi
+}
+systemd_mode
 
 # ---- the table ------------------------------------------------------------------
-cp "$T/figs" "$R/latest.tsv"
+if [ "$ONLY" = systemd ]; then out=systemd; else out=latest; fi
+cp "$T/figs" "$R/$out.tsv"
+# the systemd mode's rows
+systemd_section() {
+	echo
+	echo "### Under systemd: one delivery through inhook.socket and inhook@.service (bench/systemd.sh)"
+	echo
+	st=$(get systemd_status)
+	if [ "$st" != ok ]; then
+		echo "| systemd mode | $st |"
+		echo "|---|---|"
+		return
+	fi
+	echo "| sample body ($sb B), JobServ-signed, hook /bin/true | p50 ms | p90 ms | p99 ms | max ms | delivered |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	for u in unit unit_nons; do
+		[ $u = unit ] && name="inhook@.service as shipped (sandbox, DynamicUser=)" ||
+		    name="the same, DynamicUser= and namespace options off"
+		k=systemd_$u
+		echo "| $name | $(get ${k}_p50_ms) | $(get ${k}_p90_ms) | $(get ${k}_p99_ms) | $(get ${k}_max_ms) | $(get ${k}_ok)/$(get systemd_n) |"
+	done
+	echo "| as shipped / options off | $(ratio "$(get systemd_unit_p50_ms)" "$(get systemd_unit_nons_p50_ms)") x | $(ratio "$(get systemd_unit_p90_ms)" "$(get systemd_unit_nons_p90_ms)") x | | | |"
+	echo "| inhook alone, pipe mode (wall ms per request, median of 9 rounds of 40; CPU $(get pipecpu_inhook_small) ms) | $(get pipewall_inhook_small) | | | | |"
+	echo
+	echo "$(get systemd_version) as PID 1 in systemd-nspawn (make check-systemd's container, booted in $(get systemd_boot_s) s), inhook installed"
+	echo "by \`make install install-systemd\`, the hook set to /bin/true by a drop-in; bench/loadgen sends the deliveries one after another,"
+	echo "each on a new connection, from the container's network namespace (latency: connect to the whole answer), after 5 not counted."
+	echo "Options off: DynamicUser=, Private*=, Protect*=, ProcSubset=, StateDirectory=, IPAddressDeny= (tests/systemd/lib.sh, sd_nons)."
+}
 peerv=$(webhook -version 2>/dev/null | awk '{ print $NF }')
 sb=$(get body_small_bytes)
 kib() { calc "$1 / 1024" "" "${2:-0}"; }
@@ -327,107 +404,115 @@ passge() {
 echo "## make bench"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average at start $load, $sched; $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), $(free -h | awk '/^Mem:/ { print $2 }') RAM, Linux $(uname -r);"
-echo "inhook $(./inhook --version | awk '{ print $NF }'), webhook $peerv, $(valgrind --version), $(systemd-socket-activate --version | head -n 1 | cut -d' ' -f1-2), $(${CC:-cc} --version | head -n 1)."
-echo "Command: \`make bench\` (sh bench/run.sh). Hook: /bin/true. Sample body: tests/data/jobserv-build.json ($sb bytes);"
-printf '%s\n' '1 MiB body: bench/mkbody 1048576 300 (a build with 300 runs and ~3.4 KB logs with \n and \" escapes and UTF-8).'
+if [ "$ONLY" = systemd ]; then
+	echo "inhook $(./inhook --version | awk '{ print $NF }'), $(${CC:-cc} --version | head -n 1)."
+	echo "Command: \`BENCH_ONLY=systemd make bench\` (sh bench/run.sh). Hook: /bin/true. Sample body: tests/data/jobserv-build.json ($sb bytes)."
+else
+	echo "inhook $(./inhook --version | awk '{ print $NF }'), webhook $peerv, $(valgrind --version), $(systemd-socket-activate --version | head -n 1 | cut -d' ' -f1-2), $(${CC:-cc} --version | head -n 1)."
+	echo "Command: \`make bench\` (sh bench/run.sh). Hook: /bin/true. Sample body: tests/data/jobserv-build.json ($sb bytes);"
+	printf '%s\n' '1 MiB body: bench/mkbody 1048576 300 (a build with 300 runs and ~3.4 KB logs with \n and \" escapes and UTF-8).'
+fi
 echo
-echo "### Load: a new TCP connection per request on 127.0.0.1 (bench/loadgen), at most ${SECS} s per row"
-echo
-echo "| server | body | conc. | requests | req/s | p50 ms | p90 ms | p99 ms | CPU ms/req |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-for b in small big; do
-	[ $b = small ] && bl="$sb B" || bl="1 MiB"
-	for c in 1 8; do
-		for s in floor inhook async peer; do
-			case $s in
-			floor) name="floor (bench/floor.c)" ;;
-			inhook) name="inhook" ;;
-			async) name="inhook --async" ;;
-			peer) name="webhook $peerv, persistent (sha256= form)" ;;
-			esac
-			k=${s}_${b}_$c
-			if [ "$(get "${k}_requests")" = n/a ]; then
-				echo "| $name | $bl | $c | n/a | n/a | | | | |"
-				continue
-			fi
-			echo "| $name | $bl | $c | $(get "${k}_ok") | $(get "${k}_rps") | $(get "${k}_p50_ms") | $(get "${k}_p90_ms") | $(get "${k}_p99_ms") | $(get "${k}_cpu_req_ms") |"
+if [ "$ONLY" != systemd ]; then
+	echo "### Load: a new TCP connection per request on 127.0.0.1 (bench/loadgen), at most ${SECS} s per row"
+	echo
+	echo "| server | body | conc. | requests | req/s | p50 ms | p90 ms | p99 ms | CPU ms/req |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	for b in small big; do
+		[ $b = small ] && bl="$sb B" || bl="1 MiB"
+		for c in 1 8; do
+			for s in floor inhook async peer; do
+				case $s in
+				floor) name="floor (bench/floor.c)" ;;
+				inhook) name="inhook" ;;
+				async) name="inhook --async" ;;
+				peer) name="webhook $peerv, persistent (sha256= form)" ;;
+				esac
+				k=${s}_${b}_$c
+				if [ "$(get "${k}_requests")" = n/a ]; then
+					echo "| $name | $bl | $c | n/a | n/a | | | | |"
+					continue
+				fi
+				echo "| $name | $bl | $c | $(get "${k}_ok") | $(get "${k}_rps") | $(get "${k}_p50_ms") | $(get "${k}_p90_ms") | $(get "${k}_p99_ms") | $(get "${k}_cpu_req_ms") |"
+			done
 		done
 	done
-done
-echo
-echo "floor and inhook run under \`systemd-socket-activate --accept --inetd\` (one process per connection; inhook with --log-stderr to /dev/null),"
-echo "webhook as one persistent process (include-command-output-in-response, so it waits for the hook). webhook cannot verify"
-echo "JobServ's \`sha256:\` signature, so it gets GitHub's \`X-Hub-Signature-256: sha256=\` form of the same HMAC over the same body."
-echo "CPU ms/req: user+system time of the server's whole process tree (supervisor, responders, hooks; getrusage of the reaped"
-echo "tree) minus an idle start and stop, divided by the requests. inhook --async: $( [ $async = 1 ] && echo 'answers 202 once the hook has started (latency ends there; the CPU column still counts the hook)' || echo 'n/a (not implemented yet)')."
-echo
-echo "### Cost per request, one process (pipe mode: raw request on stdin)"
-echo
-echo "| | inhook | floor | inhook/floor | inhook-static | floor-static |"
-echo "|---|---:|---:|---:|---:|---:|"
-for b in small big; do
-	[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
-	echo "| instructions, $bl (callgrind) | $(get inhook_ir_$b) | $(get floor_ir_$b) | $(ratio "$(get inhook_ir_$b)" "$(get floor_ir_$b)") | $(get istatic_ir_$b) | $(get fstatic_ir_$b) |"
-done
-for b in small big; do
-	[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
-	echo "| RSS KiB at hook time, $bl | $(get inhook_rss_$b) | $(get floor_rss_$b) | $(ratio "$(get inhook_rss_$b)" "$(get floor_rss_$b)") | $(get istatic_rss_$b) | $(get fstatic_rss_$b) |"
-	echo "| private dirty KiB, $bl | $(get inhook_priv_$b) | $(get floor_priv_$b) | | $(get istatic_priv_$b) | $(get fstatic_priv_$b) |"
-done
-for b in small big; do
-	[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
-	echo "| CPU ms/request with its hook, $bl (median of 9 alternating rounds) | $(get pipecpu_inhook_$b) | $(get pipecpu_floor_$b) | $(get pipecpu_ratio_$b) | | |"
-done
-echo "| binary, text+data bytes (size) | $(get inhook_textdata) | $(get floor_textdata) | $(ratio "$(get inhook_textdata)" "$(get floor_textdata)") | $(get istatic_textdata) | $(get fstatic_textdata) |"
-echo "| binary, stripped file bytes | $(get inhook_stripped) | $(get floor_stripped) | $(ratio "$(get inhook_stripped)" "$(get floor_stripped)") | $(get istatic_stripped) | $(get fstatic_stripped) |"
-echo
-echo "inhook's text+data by module (bytes; bench/results/size-modules.txt): $(get modules_top); all modules $(get modules_textdata), the rest ($(calc "$(get inhook_textdata) - $(get modules_textdata)" "" 0)) is BearSSL, C start-up and dynamic linking tables."
-echo "Memory: the responder's /proc/PID/smaps_rollup read by the hook while the responder waits for it (exact; median of 5; address randomisation off)."
-echo "Dynamic builds link libc dynamically and BearSSL statically with the Makefile's flags; -static ones as \`make static\`."
-echo
-echo "### Throughput, 1 MiB body, MB per CPU second (in process: bench/throughput over src/, best of 5)"
-echo
-echo "| signature + validate + export | signature alone | validate + export alone | end to end, pipe mode, inhook and its hook |"
-echo "|---:|---:|---:|---:|"
-echo "| $(get tput_mbps) MB/s | $(get tput_sig_mbps) MB/s | $(get tput_export_mbps) MB/s | $(get pipe_mbps) MB/s |"
-echo
-echo "### Targets"
-echo
-echo "| target | measured | result |"
-echo "|---|---|---|"
-r=$(ratio "$(get inhook_ir_small)" "$(get floor_ir_small)")
-echo "| instructions/request <= 1.5 x floor (sample body) | $r x | $(pass "$r" 1.5) |"
-r1=$(ratio "$(get inhook_small_1_cpu_req_ms)" "$(get floor_small_1_cpu_req_ms)")
-r8=$(ratio "$(get inhook_small_8_cpu_req_ms)" "$(get floor_small_8_cpu_req_ms)")
-rp=$(get pipecpu_ratio_small)
-echo "| CPU/request <= 1.15 x floor (sample body; supervisor tree at conc. 1 / 8; pipe mode, alternating) | $r1 x / $r8 x / $rp x | $(pass "$r1" 1.15) / $(pass "$r8" 1.15) / $(pass "$rp" 1.15) |"
-r=$(ratio "$(get inhook_rss_small)" "$(get floor_rss_small)")
-echo "| RSS <= 1.25 x floor, same linking (sample body) | $r x ($(get inhook_rss_small) / $(get floor_rss_small) KiB) | $(pass "$r" 1.25) |"
-v=$(get istatic_rss_small)
-echo "| RSS <= 1 MiB, make static (sample body) | $v KiB | $(pass "$v" 1024) |"
-ch=0
-for b in small big; do for c in 1 8; do
-	x=$(get "inhook_${b}_${c}_children_after"); [ "$x" = 0 ] || ch=1
-done; done
-echo "| zero resident memory between deliveries | $( [ $ch = 0 ] && echo "no inhook process left after each run (supervisor: $(get inhook_small_1_srv_rss) KiB)" || echo "inhook processes left after a run") | $( [ $ch = 0 ] && echo PASS || echo MISS) |"
-v=$(get inhook_stripped)
-echo "| binary <= 64 KiB (stripped, dynamic libc, BearSSL static) | $v bytes ($(kib "$v" 1) KiB; unstripped $(get inhook_file)) | $(pass "$v" 65536) |"
-v=$(get tput_mbps)
-echo "| 1 MiB body verified, validated, exported >= 100 MB/s | $v MB/s | $(passge "$v" 100) |"
-echo
-echo "### inhook against the peer"
-echo
-echo "| | conc. 1, sample | conc. 8, sample | conc. 1, 1 MiB | conc. 8, 1 MiB |"
-echo "|---|---:|---:|---:|---:|"
-echo "| req/s inhook/webhook | $(ratio "$(get inhook_small_1_rps)" "$(get peer_small_1_rps)") | $(ratio "$(get inhook_small_8_rps)" "$(get peer_small_8_rps)") | $(ratio "$(get inhook_big_1_rps)" "$(get peer_big_1_rps)") | $(ratio "$(get inhook_big_8_rps)" "$(get peer_big_8_rps)") |"
-echo "| CPU/request inhook/webhook | $(ratio "$(get inhook_small_1_cpu_req_ms)" "$(get peer_small_1_cpu_req_ms)") | $(ratio "$(get inhook_small_8_cpu_req_ms)" "$(get peer_small_8_cpu_req_ms)") | $(ratio "$(get inhook_big_1_cpu_req_ms)" "$(get peer_big_1_cpu_req_ms)") | $(ratio "$(get inhook_big_8_cpu_req_ms)" "$(get peer_big_8_cpu_req_ms)") |"
-echo "| webhook peak RSS KiB (VmHWM) | $(get peer_small_1_srv_hwm) | $(get peer_small_8_srv_hwm) | $(get peer_big_1_srv_hwm) | $(get peer_big_8_srv_hwm) |"
-echo "| webhook RSS KiB between deliveries | $(get peer_small_1_srv_rss) | $(get peer_small_8_srv_rss) | $(get peer_big_1_srv_rss) | $(get peer_big_8_srv_rss) |"
-echo "| memory inhook/webhook: one inhook's RSS / webhook's peak | $(ratio "$(get inhook_rss_small)" "$(get peer_small_1_srv_hwm)") | $(ratio "$(get inhook_rss_small)" "$(get peer_small_8_srv_hwm)") | $(ratio "$(get inhook_rss_big)" "$(get peer_big_1_srv_hwm)") | $(ratio "$(get inhook_rss_big)" "$(get peer_big_8_srv_hwm)") |"
-echo
-echo "Between deliveries inhook holds no memory at all (no process); webhook keeps its RSS. At concurrency 8, up to 8 inhook processes"
-echo "(each with the RSS above, mostly shared libc pages) run at once. Profiles: bench/results/profile.*.txt (callgrind_annotate)."
-} > "$R/latest.md"
-cat "$R/latest.md"
+	echo
+	echo "floor and inhook run under \`systemd-socket-activate --accept --inetd\` (one process per connection; inhook with --log-stderr to /dev/null),"
+	echo "webhook as one persistent process (include-command-output-in-response, so it waits for the hook). webhook cannot verify"
+	echo "JobServ's \`sha256:\` signature, so it gets GitHub's \`X-Hub-Signature-256: sha256=\` form of the same HMAC over the same body."
+	echo "CPU ms/req: user+system time of the server's whole process tree (supervisor, responders, hooks; getrusage of the reaped"
+	echo "tree) minus an idle start and stop, divided by the requests. inhook --async: $( [ $async = 1 ] && echo 'answers 202 once the hook has started (latency ends there; the CPU column still counts the hook)' || echo 'n/a (not implemented yet)')."
+	echo
+	echo "### Cost per request, one process (pipe mode: raw request on stdin)"
+	echo
+	echo "| | inhook | floor | inhook/floor | inhook-static | floor-static |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	for b in small big; do
+		[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
+		echo "| instructions, $bl (callgrind) | $(get inhook_ir_$b) | $(get floor_ir_$b) | $(ratio "$(get inhook_ir_$b)" "$(get floor_ir_$b)") | $(get istatic_ir_$b) | $(get fstatic_ir_$b) |"
+	done
+	for b in small big; do
+		[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
+		echo "| RSS KiB at hook time, $bl | $(get inhook_rss_$b) | $(get floor_rss_$b) | $(ratio "$(get inhook_rss_$b)" "$(get floor_rss_$b)") | $(get istatic_rss_$b) | $(get fstatic_rss_$b) |"
+		echo "| private dirty KiB, $bl | $(get inhook_priv_$b) | $(get floor_priv_$b) | | $(get istatic_priv_$b) | $(get fstatic_priv_$b) |"
+	done
+	for b in small big; do
+		[ $b = small ] && bl="$sb B body" || bl="1 MiB body"
+		echo "| CPU ms/request with its hook, $bl (median of 9 alternating rounds) | $(get pipecpu_inhook_$b) | $(get pipecpu_floor_$b) | $(get pipecpu_ratio_$b) | | |"
+	done
+	echo "| binary, text+data bytes (size) | $(get inhook_textdata) | $(get floor_textdata) | $(ratio "$(get inhook_textdata)" "$(get floor_textdata)") | $(get istatic_textdata) | $(get fstatic_textdata) |"
+	echo "| binary, stripped file bytes | $(get inhook_stripped) | $(get floor_stripped) | $(ratio "$(get inhook_stripped)" "$(get floor_stripped)") | $(get istatic_stripped) | $(get fstatic_stripped) |"
+	echo
+	echo "inhook's text+data by module (bytes; bench/results/size-modules.txt): $(get modules_top); all modules $(get modules_textdata), the rest ($(calc "$(get inhook_textdata) - $(get modules_textdata)" "" 0)) is BearSSL, C start-up and dynamic linking tables."
+	echo "Memory: the responder's /proc/PID/smaps_rollup read by the hook while the responder waits for it (exact; median of 5; address randomisation off)."
+	echo "Dynamic builds link libc dynamically and BearSSL statically with the Makefile's flags; -static ones as \`make static\`."
+	echo
+	echo "### Throughput, 1 MiB body, MB per CPU second (in process: bench/throughput over src/, best of 5)"
+	echo
+	echo "| signature + validate + export | signature alone | validate + export alone | end to end, pipe mode, inhook and its hook |"
+	echo "|---:|---:|---:|---:|"
+	echo "| $(get tput_mbps) MB/s | $(get tput_sig_mbps) MB/s | $(get tput_export_mbps) MB/s | $(get pipe_mbps) MB/s |"
+	echo
+	echo "### Targets"
+	echo
+	echo "| target | measured | result |"
+	echo "|---|---|---|"
+	r=$(ratio "$(get inhook_ir_small)" "$(get floor_ir_small)")
+	echo "| instructions/request <= 1.5 x floor (sample body) | $r x | $(pass "$r" 1.5) |"
+	r1=$(ratio "$(get inhook_small_1_cpu_req_ms)" "$(get floor_small_1_cpu_req_ms)")
+	r8=$(ratio "$(get inhook_small_8_cpu_req_ms)" "$(get floor_small_8_cpu_req_ms)")
+	rp=$(get pipecpu_ratio_small)
+	echo "| CPU/request <= 1.15 x floor (sample body; supervisor tree at conc. 1 / 8; pipe mode, alternating) | $r1 x / $r8 x / $rp x | $(pass "$r1" 1.15) / $(pass "$r8" 1.15) / $(pass "$rp" 1.15) |"
+	r=$(ratio "$(get inhook_rss_small)" "$(get floor_rss_small)")
+	echo "| RSS <= 1.25 x floor, same linking (sample body) | $r x ($(get inhook_rss_small) / $(get floor_rss_small) KiB) | $(pass "$r" 1.25) |"
+	v=$(get istatic_rss_small)
+	echo "| RSS <= 1 MiB, make static (sample body) | $v KiB | $(pass "$v" 1024) |"
+	ch=0
+	for b in small big; do for c in 1 8; do
+		x=$(get "inhook_${b}_${c}_children_after"); [ "$x" = 0 ] || ch=1
+	done; done
+	echo "| zero resident memory between deliveries | $( [ $ch = 0 ] && echo "no inhook process left after each run (supervisor: $(get inhook_small_1_srv_rss) KiB)" || echo "inhook processes left after a run") | $( [ $ch = 0 ] && echo PASS || echo MISS) |"
+	v=$(get inhook_stripped)
+	echo "| binary <= 64 KiB (stripped, dynamic libc, BearSSL static) | $v bytes ($(kib "$v" 1) KiB; unstripped $(get inhook_file)) | $(pass "$v" 65536) |"
+	v=$(get tput_mbps)
+	echo "| 1 MiB body verified, validated, exported >= 100 MB/s | $v MB/s | $(passge "$v" 100) |"
+	echo
+	echo "### inhook against the peer"
+	echo
+	echo "| | conc. 1, sample | conc. 8, sample | conc. 1, 1 MiB | conc. 8, 1 MiB |"
+	echo "|---|---:|---:|---:|---:|"
+	echo "| req/s inhook/webhook | $(ratio "$(get inhook_small_1_rps)" "$(get peer_small_1_rps)") | $(ratio "$(get inhook_small_8_rps)" "$(get peer_small_8_rps)") | $(ratio "$(get inhook_big_1_rps)" "$(get peer_big_1_rps)") | $(ratio "$(get inhook_big_8_rps)" "$(get peer_big_8_rps)") |"
+	echo "| CPU/request inhook/webhook | $(ratio "$(get inhook_small_1_cpu_req_ms)" "$(get peer_small_1_cpu_req_ms)") | $(ratio "$(get inhook_small_8_cpu_req_ms)" "$(get peer_small_8_cpu_req_ms)") | $(ratio "$(get inhook_big_1_cpu_req_ms)" "$(get peer_big_1_cpu_req_ms)") | $(ratio "$(get inhook_big_8_cpu_req_ms)" "$(get peer_big_8_cpu_req_ms)") |"
+	echo "| webhook peak RSS KiB (VmHWM) | $(get peer_small_1_srv_hwm) | $(get peer_small_8_srv_hwm) | $(get peer_big_1_srv_hwm) | $(get peer_big_8_srv_hwm) |"
+	echo "| webhook RSS KiB between deliveries | $(get peer_small_1_srv_rss) | $(get peer_small_8_srv_rss) | $(get peer_big_1_srv_rss) | $(get peer_big_8_srv_rss) |"
+	echo "| memory inhook/webhook: one inhook's RSS / webhook's peak | $(ratio "$(get inhook_rss_small)" "$(get peer_small_1_srv_hwm)") | $(ratio "$(get inhook_rss_small)" "$(get peer_small_8_srv_hwm)") | $(ratio "$(get inhook_rss_big)" "$(get peer_big_1_srv_hwm)") | $(ratio "$(get inhook_rss_big)" "$(get peer_big_8_srv_hwm)") |"
+	echo
+	echo "Between deliveries inhook holds no memory at all (no process); webhook keeps its RSS. At concurrency 8, up to 8 inhook processes"
+	echo "(each with the RSS above, mostly shared libc pages) run at once. Profiles: bench/results/profile.*.txt (callgrind_annotate)."
+fi
+systemd_section
+} > "$R/$out.md"
+cat "$R/$out.md"
 [ $failed = 0 ] || { echo "bench: something failed to run (see above)" >&2; exit 1; }
 exit 0

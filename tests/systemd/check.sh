@@ -30,17 +30,17 @@
 # figures (latency, exposure), and last "N passed, N failed"; exit 1 on any
 # failure. SYSTEMD_KEEP=1 leaves the container running and prints how to
 # enter it (for debugging; stop it by hand).
+# Steps 1, 2 and 4, the overlay and the stop are in tests/systemd/lib.sh,
+# shared with make bench's systemd mode (bench/systemd.sh).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1
-ROOT="$TOP/tests/build/systemd-root"
-PKGS=systemd,systemd-sysv,dbus,libnss-systemd,curl,python3-requests
 CLIENT="/usr/bin/python3 $TOP/tests/integration/client.py"
 LOAD="/usr/bin/python3 $TOP/tests/systemd/load.py"
 PORT=9000
-OV="$T/ov"
-M="$OV/root"          # the container's root, as the host sees it
-NSPID="" CPID=""
+# ROOT PKGS STAMP OV M NSPID CPID; X N cgroup_clean stop_container sd_*
+# shellcheck source=tests/systemd/lib.sh
+. "$TOP/tests/systemd/lib.sh"
 pass=0 fail=0
 t_start=$(date +%s)
 
@@ -48,42 +48,6 @@ ok() { echo "ok - $*"; pass=$((pass + 1)); }
 nok() { echo "not ok - $*"; fail=$((fail + 1)); }
 note() { echo "# $*"; }
 die() { nok "$*"; finish; }
-
-# --- the container -----------------------------------------------------------
-
-X() { nsenter -t "$CPID" -a "$@"; }      # a command inside
-N() { nsenter -t "$CPID" -n "$@"; }      # a host command in its network
-
-cgroup_clean() {
-	for d in /sys/fs/cgroup/systemd/payload /sys/fs/cgroup/systemd/supervisor \
-	    /sys/fs/cgroup/unified/payload /sys/fs/cgroup/unified/supervisor; do
-		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
-	done
-	return 0
-}
-
-stop_container() {
-	if [ -n "$NSPID" ] && kill -0 "$NSPID" 2>/dev/null; then
-		[ -n "$CPID" ] && timeout 10 nsenter -t "$CPID" -a systemctl poweroff >/dev/null 2>&1
-		i=0
-		while kill -0 "$NSPID" 2>/dev/null && [ $i -lt 150 ]; do
-			sleep 0.2
-			i=$((i + 1))
-		done
-		if kill -0 "$NSPID" 2>/dev/null; then
-			echo "# the container did not power off in 30 s: killed"
-			[ -n "$CPID" ] && kill -KILL "$CPID" 2>/dev/null
-			sleep 1
-			kill -KILL "$NSPID" 2>/dev/null
-		fi
-		wait "$NSPID" 2>/dev/null
-	fi
-	NSPID=""
-	cgroup_clean
-	if mountpoint -q "$M" 2>/dev/null; then
-		umount "$M" 2>/dev/null || umount -l "$M"
-	fi
-}
 
 finish() {
 	trap - EXIT INT TERM HUP
@@ -105,78 +69,13 @@ trap 'echo "# interrupted"; fail=$((fail + 1)); finish' INT TERM HUP
 [ "$(id -u)" = 0 ] || die "make check-systemd runs as root (nspawn, mounts, apt-get)"
 [ -x "$INHOOK" ] || die "inhook is built ($INHOOK)"
 
-need=""
-for p in systemd-container mmdebstrap; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need="$need $p"
-done
-if [ -n "$need" ]; then
-	echo "# installing:$need"
-	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >"$T/apt.log" 2>&1 ||
-	    { apt-get update -qq >/dev/null 2>&1 &&
-	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >"$T/apt.log" 2>&1; } ||
-	    { sed 's/^/#   /' "$T/apt.log" | tail -n 20; die "apt-get install$need"; }
-fi
+sd_deps || die "apt-get install$need"
 
-# host_sources: the "deb" entries of this machine's apt sources, deb822
-# paragraphs and one-line entries, in files for mmdebstrap
-host_sources() {
-	: > "$T/host.sources"
-	: > "$T/host.list"
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk 'BEGIN { RS = ""; FS = "\n" }
-		{
-			out = ""; keep = 0; off = 0
-			for (i = 1; i <= NF; i++) {
-				l = $i
-				if (l ~ /^#/) continue
-				if (l ~ /^Enabled:[ \t]*no/) off = 1
-				if (l ~ /^Types:/) {
-					n = split(substr(l, 7), t, /[ \t]+/)
-					for (j = 1; j <= n; j++) if (t[j] == "deb") keep = 1
-					l = "Types: deb"
-				}
-				out = out l "\n"
-			}
-			if (keep && !off) printf "%s\n", out
-		}' "$f" >> "$T/host.sources"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] && grep -E '^[[:space:]]*deb[[:space:]]' "$f" >> "$T/host.list"
-	done
-	[ -s "$T/host.sources" ] || [ -s "$T/host.list" ]
-}
-
-STAMP="mmdebstrap --variant=minbase --include=$PKGS bookworm"
-if [ ! -f "$ROOT/.inhook-stamp" ] || [ "$(cat "$ROOT/.inhook-stamp")" != "$STAMP" ]; then
-	host_sources || die "no Debian entries in this machine's apt sources"
-	src=""
-	[ -s "$T/host.sources" ] && src="$T/host.sources"
-	[ -s "$T/host.list" ] && src="$src $T/host.list"
-	echo "# building $ROOT (a few minutes): $STAMP"
-	rm -rf "$ROOT" "$ROOT.tmp"
-	mkdir -p "$TOP/tests/build"
-	t0=$(date +%s)
-	# shellcheck disable=SC2086
-	if ! timeout 1200 mmdebstrap --variant=minbase --include="$PKGS" bookworm \
-	    "$ROOT.tmp" $src > "$T/mmdebstrap.log" 2>&1; then
-		tail -n 20 "$T/mmdebstrap.log" | sed 's/^/#   /'
-		rm -rf "$ROOT.tmp"
-		die "mmdebstrap built the root directory"
-	fi
-	echo "$STAMP" > "$ROOT.tmp/.inhook-stamp"
-	mv "$ROOT.tmp" "$ROOT"
-	echo "# root directory built in $(($(date +%s) - t0)) s"
-fi
+sd_root || die "$SD_ERR"
 
 # --- the overlay and what is installed in it ---------------------------------
 
-mkdir -p "$OV/up" "$OV/work" "$M"
-mount -t overlay overlay -o "lowerdir=$ROOT,upperdir=$OV/up,workdir=$OV/work" "$M" ||
-    die "overlay mount of the cached root"
-make -s install install-systemd DESTDIR="$M" >"$T/make.log" 2>&1 ||
-    { sed 's/^/#   /' "$T/make.log"; die "make install install-systemd DESTDIR=..."; }
+sd_overlay || die "$SD_ERR"
 install -m 0644 systemd/inhook-deploy.path systemd/inhook-deploy.service "$M/etc/systemd/system/"
 install -m 0755 -D systemd/inhook-deploy.sh "$M/usr/local/lib/inhook/deploy"
 install -d -m 0700 "$M/etc/inhook"
@@ -269,37 +168,15 @@ ExecStart=/bin/sleep infinity
 [Install]
 WantedBy=multi-user.target
 EOF
-for u in inhook.socket:sockets.target inhook-deploy.path:paths.target \
-    inhook-test-app.service:multi-user.target; do
-	mkdir -p "$M/etc/systemd/system/${u#*:}.wants"
-	ln -sf "/etc/systemd/system/${u%:*}" "$M/etc/systemd/system/${u#*:}.wants/${u%:*}"
-done
+sd_enable inhook.socket:sockets.target inhook-deploy.path:paths.target \
+    inhook-test-app.service:multi-user.target
 
 # --- boot --------------------------------------------------------------------
 
-systemd-nspawn -D "$M" -M inhook-test -b --register=no --keep-unit --private-network \
-    --capability=all --system-call-filter=bpf --console=passive \
-    </dev/null >"$T/boot.log" 2>&1 &
-NSPID=$!
-i=0
-while [ $i -lt 150 ]; do
-	CPID=$(pgrep -P "$NSPID" | head -n 1)
-	[ -n "$CPID" ] && [ "$(cat "/proc/$CPID/comm" 2>/dev/null)" = systemd ] && break
-	CPID=""
-	kill -0 "$NSPID" 2>/dev/null || break
-	sleep 0.2
-	i=$((i + 1))
-done
-[ -n "$CPID" ] || { sed 's/^/#   /' "$T/boot.log"; die "systemd-nspawn started systemd"; }
+sd_boot inhook-test || die "systemd-nspawn started systemd"
 t0=$(date +%s.%N)
 # until the manager answers on its bus, then until start-up is over
-i=0
-while [ $i -lt 300 ]; do
-	state=$(X systemctl is-system-running 2>&1)
-	case "$state" in running | degraded | maintenance | stopping) break ;; esac
-	sleep 0.2
-	i=$((i + 1))
-done
+sd_running
 same "boot: systemd is PID 1 and the system is running" "$state" running
 [ "$state" = running ] || X systemctl --failed --no-pager | sed 's/^/#   /'
 note "booted in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s; $(X systemctl --version | head -n 1)"
@@ -672,35 +549,13 @@ undrop rw
 
 # --- latency (item 7): figures, not tests ---------------------------------------------------
 
-printf '[Service]\nExecStart=\nExecStart=/usr/local/bin/inhook --log-stderr --secret-file webhook-secret -- /bin/true\n' |
-    dropin opts
+sd_truehook | dropin opts
 rawpost "$SAMPLE" > "$T/good.req"
 N $LOAD latency "$PORT" 5 "$T/good.req" > /dev/null
 lat=$(N $LOAD latency "$PORT" "${SYSTEMD_LAT_N:-50}" "$T/good.req")
 note "latency, inhook@.service as shipped, /bin/true as hook, ${SYSTEMD_LAT_N:-50} deliveries: $lat"
 case "$lat" in *"statuses=200:"*) ok "latency run: every delivery 200" ;; *) nok "latency run: every delivery 200" ;; esac
-cat > "$DROP/nons.conf" <<'EOF'
-[Service]
-PrivateDevices=no
-PrivateNetwork=no
-PrivateUsers=no
-PrivateTmp=no
-PrivateMounts=no
-ProtectSystem=no
-ProtectHome=no
-ProtectClock=no
-ProtectControlGroups=no
-ProtectHostname=no
-ProtectKernelLogs=no
-ProtectKernelModules=no
-ProtectKernelTunables=no
-ProtectProc=default
-ProcSubset=all
-DynamicUser=no
-User=
-StateDirectory=
-IPAddressDeny=
-EOF
+sd_nons > "$DROP/nons.conf"
 X systemctl daemon-reload
 lat=$(N $LOAD latency "$PORT" "${SYSTEMD_LAT_N:-50}" "$T/good.req")
 note "latency, namespace options and DynamicUser off: $lat"

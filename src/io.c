@@ -89,9 +89,15 @@ io_staged_close(int in, int out)
 
 	if (shutdown(out, SHUT_WR) == 0) {
 		deadline = io_now_ms() + DRAIN_MS;
+		r = 1;
 		while (total < DRAIN_BYTES &&
 		    (r = io_read(in, buf, sizeof buf, deadline)) > 0)
 			total += (size_t)r;
+		/* still sending past DRAIN_BYTES: read no more, but give it
+		 * the rest of DRAIN_MS to see the answer and close, before a
+		 * close with unread bytes resets the connection */
+		if (r > 0)
+			(void)wait_fd(in, POLLRDHUP, deadline);
 	}
 	close(out);
 	close(in);

@@ -23,7 +23,9 @@ int io_write_all(int fd, const void *buf, size_t len, long long deadline);
 
 /* The staged close: shuts down the writing side of out; if that worked (it
  * is a socket), reads and discards from in until EOF, DRAIN_MS or
- * DRAIN_BYTES, so the peer reads our answer before any reset. */
+ * DRAIN_BYTES, then, if the peer still sends, waits without reading until
+ * it shuts down its side or DRAIN_MS has passed, so the peer reads our
+ * answer before any reset. */
 void io_staged_close(int in, int out);
 
 /* Writes the text form of an address and a NUL into out (at least 46

@@ -303,3 +303,20 @@ if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
 else
 	ok "owner: spool owner warning # skip not root"
 fi
+
+# --- the staged close: a client that keeps sending and reads late ----------
+# 413 is answered from Content-Length at once; the client pushes 3 MiB
+# (past the 1 MiB drain) before it reads. inhook must not close (and reset)
+# before the client could read the answer.
+if command -v systemd-socket-activate > /dev/null && command -v python3 > /dev/null; then
+	port=$(python3 "$TOP/tests/integration/client.py" freeport)
+	systemd-socket-activate --inetd -a -l "127.0.0.1:$port" \
+	    "$INHOOK" --log-stderr --secret-file "$SECRET" -- /bin/true \
+	    2> "$T/slow.log" &
+	CHILDREN="$CHILDREN $!"
+	wait_for listening "$port"
+	same "drain: a client that reads after 3 MiB still reads its 413" \
+	    "$(python3 "$TOP/tests/regress/slowreader.py" "$port")" 413
+else
+	ok "drain: late reader # skip no systemd-socket-activate"
+fi

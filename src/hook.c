@@ -209,14 +209,23 @@ kill_children(void)
 static void
 kill_tree(pid_t hook)
 {
-	int rounds;
+	int rounds, idle = 0, n;
+	pid_t w;
 
 	kill(-hook, SIGKILL);
 	kill(hook, SIGKILL);
 	for (rounds = 0; rounds < 100000; rounds++) {
-		kill_children();
-		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
+		n = kill_children();
+		w = waitpid(-1, NULL, n ? 0 : WNOHANG);
+		if (w < 0 && errno == ECHILD)
 			return;
+		/* a child /proc did not show (reparented since, or no /proc):
+		 * look again a little later, for a second at most */
+		if (w == 0) {
+			if (++idle > 100)
+				return;
+			poll(NULL, 0, 10);
+		}
 	}
 }
 

@@ -83,6 +83,23 @@ put_record(int fd, const char *head, const char *tail)
 	return fdatasync(fd);
 }
 
+/* Decided: "STATUS UNIXTIME". */
+static int
+put_outcome(int fd, int status)
+{
+	char rec[48];
+
+	snprintf(rec, sizeof rec, "%d %lld", status, (long long)time(NULL));
+	return put_record(fd, rec, "");
+}
+
+/* 1 if name can be a claim file's (dedupe_name's output): no path. */
+static int
+name_ok(const char *name)
+{
+	return name[0] != '\0' && name[0] != '.' && strchr(name, '/') == NULL;
+}
+
 /* Undecided, with a note ("spool=ID" or ""). */
 static int
 put_undecided(int fd, const char *note)
@@ -220,12 +237,9 @@ dedupe_note(struct claim *cl, const char *note)
 int
 dedupe_record(struct claim *cl, int status)
 {
-	char rec[48];
-
 	if (cl->fd < 0)
 		return 0;
-	snprintf(rec, sizeof rec, "%d %lld", status, (long long)time(NULL));
-	if (put_record(cl->fd, rec, "") < 0 || fsync(cl->dirfd) < 0)
+	if (put_outcome(cl->fd, status) < 0 || fsync(cl->dirfd) < 0)
 		return -1;
 	/* decided: let others read it (a keeper may share the lock) */
 	flock(cl->fd, LOCK_UN);
@@ -250,16 +264,17 @@ dedupe_keep(struct claim *cl, int status)
 int
 dedupe_mark(const char *dir, const char *name, int status)
 {
-	char rec[48];
 	int dfd, fd, r = -1, e;
 
+	if (!name_ok(name)) {
+		errno = EINVAL;
+		return -1;
+	}
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
 	fd = openat(dfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0) {
-		snprintf(rec, sizeof rec, "%d %lld", status, (long long)time(NULL));
-		r = put_record(fd, rec, "") < 0 || fsync(dfd) < 0 ? -1 : 0;
-	}
+	if (fd >= 0)
+		r = put_outcome(fd, status) < 0 || fsync(dfd) < 0 ? -1 : 0;
 	e = errno;
 	if (fd >= 0)
 		close(fd);
@@ -275,6 +290,8 @@ dedupe_status(const char *dir, const char *name)
 	int dfd, fd, st = 0, i;
 	ssize_t n = -1;
 
+	if (!name_ok(name))
+		return 0;
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
 	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

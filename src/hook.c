@@ -256,9 +256,16 @@ keeper(pid_t inhook, char *const argv[], char *const envp[], int stdin_fd,
 	sigemptyset(&wake);
 	sigaddset(&wake, SIGCHLD);
 	sigaddset(&wake, KEEPER_SIG);
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if (prctl(PR_SET_PDEATHSIG, KEEPER_SIG) < 0 || getppid() != inhook)
-		_exit(128 + SIGKILL);
+	/* best effort: without it (kernels before 3.4, qemu-user) what
+	 * leaves the hook's group is not brought back for the tree kill */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (prctl(PR_SET_PDEATHSIG, KEEPER_SIG) < 0) {
+		e = errno;      /* the hook is not started: inhook says why */
+		(void)!write(err_fd, &e, sizeof e);
+		_exit(127);
+	}
+	if (getppid() != inhook)
+		_exit(128 + SIGKILL);   /* inhook is gone already */
 	if ((pid = fork()) < 0) {
 		e = errno;
 		(void)!write(err_fd, &e, sizeof e);

@@ -563,8 +563,8 @@ serve_read(struct req *q)
 	st = read_head(q);
 	if (st < 0)
 		return -1;
-	if (st == 0 && (st = http_parse(head, q->headlen, &q->r)) != 0 && !q->why)
-		q->why = http_why(st);
+	if (st == 0)
+		st = http_parse(head, q->headlen, &q->r);
 	if (st && !q->why)
 		q->why = http_why(st);
 	if (st == 0)
@@ -629,8 +629,7 @@ serve(const struct config *c)
 		deliver_finish(&q);
 		log_request(&q);
 	}
-	if (q.bodyfd >= 0)
-		close(q.bodyfd);   /* nothing of ours open at exit */
+	serve_release(&q);     /* nothing of ours open at exit */
 	if (c->dedupe && q.claim.name[0])
 		dedupe_prune(c->dedupe, c->dedupe_days, DEDUPE_PRUNE_MAX);
 	return wrote < 0 ? 111 : 0;

@@ -157,6 +157,45 @@ main(void)
 	    "... and the next delivery takes it over");
 	dedupe_keep(&cl, 200);
 
+	/* the record, the note, and the spool retry's view of a claim */
+	check(dedupe_claim(&cl, dir, "k7", 0) == DEDUPE_MINE, "k7 mine");
+	check(dedupe_note(&cl, "spool=1.000001.7") == 0, "k7 noted");
+	check(dedupe_status(dir, "k7") == 0, "... undecided: status 0");
+	held = cl.fd;
+	check(claim_in_child("k7", 0) == DEDUPE_BUSY, "... and busy");
+	held = -1;
+	check(dedupe_record(&cl, 202) == 0 && dedupe_status(dir, "k7") == 202,
+	    "recorded 202, fd kept");
+	check(claim_in_child("k7", 0) == DEDUPE_DONE, "... and done for others");
+	check(dedupe_mark(dir, "k7", 200) == 0 && dedupe_status(dir, "k7") == 200,
+	    "marked 200 by name");
+	dedupe_keep(&cl, 200);
+	{
+		struct stat sb;
+		char path[300];
+		snprintf(path, sizeof path, "%s/k7", dir);
+		check(stat(path, &sb) == 0 && sb.st_size == DEDUPE_RECORD,
+		    "every record has the one size (%lld)", (long long)sb.st_size);
+	}
+	/* a killed claimant's note survives the takeover */
+	pid = fork();
+	if (pid == 0) {
+		if (dedupe_claim(&cl, dir, "k8", 0) == DEDUPE_MINE)
+			dedupe_note(&cl, "spool=2.000002.8");
+		_exit(0);       /* dies undecided */
+	}
+	waitpid(pid, &st, 0);
+	check(dedupe_claim(&cl, dir, "k8", 0) == DEDUPE_MINE &&
+	    strcmp(cl.note, "spool=2.000002.8") == 0,
+	    "a taken-over claim keeps its note: \"%s\"", cl.note);
+	dedupe_release(&cl);
+	/* names come from a spool entry's file: never a path */
+	errno = 0;
+	check(dedupe_mark(dir, "../k1", 200) == -1 && errno == EINVAL,
+	    "dedupe_mark refuses a name with a /");
+	check(dedupe_status(dir, "../k1") == 0 && dedupe_status(dir, ".cursor") == 0,
+	    "dedupe_status reads no path and no dot file");
+
 	/* unusable directory */
 	check(dedupe_claim(&cl, "/nonexistent-dir/x", "k", 0) == DEDUPE_FAIL,
 	    "a directory that cannot be made: DEDUPE_FAIL");

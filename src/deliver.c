@@ -99,6 +99,8 @@ hook_why(const struct hook_result *h, int st)
 		return strerror(h->err);
 	if (h->timed_out)
 		return "hook killed at --hook-timeout";
+	if (h->stopped)
+		return "hook killed at --stop-timeout";
 	if (h->lost)
 		return "hook's exit status lost";
 	return st == S_OK ? NULL : "hook failed";
@@ -116,6 +118,8 @@ fail_reason(struct req *q, char *buf, size_t len)
 		snprintf(buf, len, "not-started: %s", strerror(h->err));
 	else if (h->timed_out)
 		snprintf(buf, len, "timeout");
+	else if (h->stopped)
+		snprintf(buf, len, "stopped");
 	else if (h->lost)
 		snprintf(buf, len, "lost: %s", strerror(h->lost));
 	else if (h->exited)
@@ -467,5 +471,7 @@ deliver(struct req *q)
 		log_line(LOG_WARNING, "hook output over --max-output: answered "
 		    "with its first %lu bytes", c->max_output);
 	q->why = hook_why(&q->hook, st);
+	if (q->hook.stopped)
+		q->retry_after = RETRY_AFTER_S;    /* unless spooled */
 	return settle(q, st);
 }

@@ -26,6 +26,8 @@
 #include "log.h"
 #include "status.h"
 
+volatile sig_atomic_t hook_cut;
+
 static void
 close_from(int lo, int hi)
 {
@@ -465,10 +467,15 @@ int
 hook_wait(struct hook *h, struct hook_result *res)
 {
 	struct pollfd pf[3];
+	struct timespec ts;
+	sigset_t during;
 	size_t drained = 0;
 	int st = 0, n, i;
 	pid_t w;
 	long long left;
+
+	sigprocmask(SIG_SETMASK, NULL, &during);
+	sigdelset(&during, SIGTERM);
 
 	for (;;) {
 		left = h->deadline - io_now_ms();
@@ -479,9 +486,10 @@ hook_wait(struct hook *h, struct hook_result *res)
 			kill(h->pid, KEEPER_SIG);
 			break;
 		}
-		if (left <= 0) {
+		if (left <= 0 || hook_cut) {
 			stop_keeper(h->pid, &st, res);
-			res->timed_out = 1;
+			res->timed_out = left <= 0;
+			res->stopped = !res->timed_out;
 			break;
 		}
 		n = 0;
@@ -498,8 +506,11 @@ hook_wait(struct hook *h, struct hook_result *res)
 			pf[n++].events = POLLIN;
 		}
 		/* without a pidfd, look at the child every 10 ms */
-		if (poll(pf, (nfds_t)n, h->pidfd >= 0 ? (left > 60000 ? 60000 :
-		    (int)left) : (left > 10 ? 10 : (int)left)) <= 0)
+		if (left > (h->pidfd >= 0 ? 60000 : 10))
+			left = h->pidfd >= 0 ? 60000 : 10;
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000L;
+		if (ppoll(pf, (nfds_t)n, &ts, &during) <= 0)
 			continue;
 		for (i = 0; i < n; i++) {
 			if (pf[i].fd == h->pidfd ||
@@ -536,6 +547,8 @@ hook_wait(struct hook *h, struct hook_result *res)
 	log_output(h->logbuf, &h->loglen, 1);
 	if (res->timed_out)
 		return S_GATEWAY_TIMEOUT;
+	if (res->stopped)
+		return S_SERVICE_UNAVAILABLE;
 	if (res->lost)
 		return S_INTERNAL_ERROR;
 	res->exited = WIFEXITED(st);

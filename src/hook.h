@@ -16,6 +16,7 @@ struct hook_result {
 	int code;       /* exit status, or the signal number */
 	int timed_out;  /* killed at the deadline, with its process group */
 	int lost;       /* errno when its status could not be had (waitpid) */
+	int stopped;    /* killed on hook_cut (the listener's --stop-timeout) */
 	size_t outlen;  /* bytes of standard output captured */
 	int truncated;  /* it wrote more than the capture buffer held */
 };
@@ -32,6 +33,12 @@ struct hook {
 	unsigned char *out;     /* capture buffer, or NULL */
 	size_t outmax;
 };
+
+/* Set (by a signal handler) when the hook must end now: hook_wait then
+ * kills its tree as at the deadline, and says res->stopped. hook_wait lets
+ * SIGTERM through while it waits, should the caller keep it blocked
+ * elsewhere. */
+extern volatile sig_atomic_t hook_cut;
 
 /* The keeper's signal: kill the hook's tree and exit. */
 #define KEEPER_SIG SIGRTMIN
@@ -61,8 +68,8 @@ int hook_start(struct hook *h, char *const argv[], char *const envp[],
  * the keeper kills the hook's whole tree with SIGKILL (inhook waits
  * KEEPER_STOP_MS for that, then kills the keeper's group). Output written
  * after the hook exited (by a background child) is not waited for. Returns
- * 200 (exit 0), 500 (non-zero exit, killed by a signal, or res->lost) or 504 (timed
- * out). */
+ * 200 (exit 0), 500 (non-zero exit, killed by a signal, or res->lost), 504
+ * (timed out) or 503 (hook_cut). */
 int hook_wait(struct hook *h, struct hook_result *res);
 
 /* hook_start then hook_wait, output to the log. Returns 200, 500 (failed or

@@ -67,4 +67,18 @@
 #define SPOOL_OPTS_MAX    8192    /* the stored options (--lock path...) */
 #define SPOOL_TMP_AGE     (36 * 3600) /* seconds before tmp/ leftovers go */
 
+/* Listener (--listen, systemd Accept=no) */
+#define LISTEN_MAX        16      /* --listen options, plus sockets passed */
+#define CONNS_DEFAULT     64      /* --max-conns */
+#define CONNS_LIMIT       1024    /* largest --max-conns accepted */
+#define PER_SOURCE_DEFAULT 16     /* --max-per-source */
+#define STOP_TIMEOUT_DEFAULT 8    /* --stop-timeout, seconds */
+#define STOP_KILL_MS      2000    /* then children still there get SIGKILL */
+#define IDLE_LIMIT        86400   /* largest --idle-exit, seconds */
+#define LISTEN_BACKLOG    128     /* listen(2) backlog of --listen sockets */
+#define ACCEPT_PAUSE_MS   100     /* after accept fails for want of fds or memory */
+#define LIMIT_LOG_MS      1000    /* at most one limit log line per this */
+#define USER_NAME_MAX     64      /* --user NAME or GROUP */
+#define USER_LINE_MAX     1024    /* one line of /etc/passwd or /etc/group */
+
 #endif

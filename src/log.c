@@ -81,17 +81,20 @@ syslog_there(void)
 }
 
 void
-log_init(int use_stderr)
+log_init(int sink)
 {
+	int use_stderr = sink == LOG_SINK_STDERR || sink == LOG_SINK_FD2;
+
 	/* the journal's stream is a log, even where fd 1 is the same one
 	 * (inhook-retry.service): never taken for the connection */
 	journal = is_journal();
-	fd2_conn = !journal && is_connection(2);
-	to_stderr = !fd2_conn && (use_stderr || !syslog_there());
+	fd2_conn = sink != LOG_SINK_FD2 && !journal && is_connection(2);
+	to_stderr = !fd2_conn && sink != LOG_SINK_SYSLOG &&
+	    (use_stderr || !syslog_there());
 	if (to_stderr)
 		return;
 	openlog("inhook", LOG_PID, LOG_DAEMON);
-	if (use_stderr)
+	if (sink == LOG_SINK_STDERR)
 		log_line(LOG_WARNING, "fd 2 is the connection: --log-stderr "
 		    "ignored, logging to syslog");
 }

@@ -8,12 +8,20 @@
 #include <stddef.h>
 #include <syslog.h>
 
-/* Picks the sink, once fds 0 and 1 are the connection. use_stderr (from
- * --log-stderr): fd 2, unless fd 2 is the same socket or pipe as fd 0 or
- * 1: then syslog, and one line says so. Without it: syslog, unless nothing
- * listens on /dev/log (a FROM scratch container) and fd 2 is not the
- * connection: then fd 2, so that no line is lost silently. */
-void log_init(int use_stderr);
+/* The sinks log_init picks from. */
+#define LOG_SINK_AUTO    0      /* syslog; fd 2 where nothing is on /dev/log */
+#define LOG_SINK_STDERR  1      /* --log-stderr */
+#define LOG_SINK_SYSLOG  2      /* --syslog */
+#define LOG_SINK_FD2     3      /* the listener: fds 0 and 1 are no connection */
+
+/* Picks the sink, once fds 0 and 1 are the connection (but for
+ * LOG_SINK_FD2). A journal stream on fd 2 (JOURNAL_STREAM) is never taken
+ * for the connection. LOG_SINK_STDERR: fd 2, unless fd 2 is the same
+ * socket or pipe as fd 0 or 1: then syslog, and one line says so.
+ * LOG_SINK_AUTO: syslog, unless nothing listens on /dev/log (a FROM
+ * scratch container) and fd 2 is not the connection: then fd 2, so that
+ * no line is lost silently. LOG_SINK_SYSLOG: syslog. LOG_SINK_FD2: fd 2. */
+void log_init(int sink);
 
 /* 1 when log_init found fd 2 to be the connection. */
 int log_fd2_is_connection(void);

@@ -29,9 +29,11 @@
 
 static const char usage[] =
 "usage: inhook [OPTIONS] [--] HOOK [ARG...]\n"
+"       inhook --listen ADDR:PORT [--listen ...] [OPTIONS] [--] HOOK [ARG...]\n"
 "       inhook sign --secret-file FILE [BODYFILE]\n"
 "       inhook spool list|retry|drop [--spool DIR] [ID...]\n"
-"Answers one signed webhook on stdin/stdout and runs HOOK for it (inhook(8)).\n"
+"Answers one signed webhook on stdin/stdout, or each on its own --listen\n"
+"sockets (or systemd Accept=no), and runs HOOK for it (inhook(8)).\n"
 "  --secret-file FILE   secret; repeatable, any verifies (500 if unusable)\n"
 "  --allow-shared-secret  accept secrets readable by group or others\n"
 "  --scheme NAME        jobserv|github|gitea|gitlab|standard, repeatable (403)\n"
@@ -43,6 +45,13 @@ static const char usage[] =
 "  --hook-timeout SECS  hook's process group killed after (60; 504)\n"
 "  --env NAME[=VALUE]   pass or set a variable for the hook\n"
 "  --log-stderr         log to stderr, not syslog\n"
+"  --syslog             log to syslog (the listener logs to stderr)\n"
+"  --user UID[:GID]     run as this user (NAME[:GROUP] from /etc/passwd)\n"
+"  --listen ADDR:PORT   :PORT, IPV4:PORT or [IPV6]:PORT; repeatable\n"
+"  --max-conns N        connections at once (64)\n"
+"  --max-per-source N   from one address (16; then 503)\n"
+"  --idle-exit SECS     exit when idle that long (0: never)\n"
+"  --stop-timeout SECS  on SIGTERM, hooks killed after (8; 503)\n"
 "  --async              202 once the hook started (500 if it cannot start)\n"
 "  --respond-output     the hook's stdout as the body, up to\n"
 "  --max-output BYTES   (65536)\n"
@@ -156,7 +165,8 @@ bad_usage(const struct config *c, const char *err)
 	char out[RESPONSE_MAX];
 	size_t n;
 
-	log_init(c->log_stderr || !io_is_socket(2));
+	log_init(c->log_stderr || !io_is_socket(2) ? LOG_SINK_STDERR :
+	    LOG_SINK_AUTO);
 	if (log_to_stderr())
 		fprintf(stderr, "inhook: %s\n%s", err, usage);
 	else

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "opts.h"
+#include "listen.h"
 #include "scheme.h"
+#include "user.h"
 
 const char *const opts_fixed_names[] = {
 	"PATH", "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "CONTENT_TYPE",
@@ -218,6 +220,75 @@ delivery_option(struct config *c, int argc, char **argv, int *i, char *err,
 	return 1;
 }
 
+/* The listener's options (--listen ... --user, --syslog). Returns 1 when
+ * argv[*i] was one (its value consumed), 0 when it is not, -1 with a
+ * message in err. */
+static int
+listener_option(struct config *c, int argc, char **argv, int *i, char *err,
+                size_t errlen)
+{
+	static const char *const valued[] = {
+		"--listen", "--max-conns", "--max-per-source", "--idle-exit",
+		"--stop-timeout", "--user", NULL
+	};
+	static const unsigned long lo[] = { 0, 1, 1, 0, 0 };
+	static const unsigned long hi[] = { 0, CONNS_LIMIT, CONNS_LIMIT,
+	    IDLE_LIMIT, TIMEOUT_LIMIT };
+	const char *a = argv[*i], *val;
+	unsigned long n;
+	size_t k, len = 0;
+
+	if (strcmp(a, "--syslog") == 0) {
+		c->syslog = 1;
+		return 1;
+	}
+	for (k = 0; valued[k]; k++) {
+		len = strlen(valued[k]);
+		if (strncmp(a, valued[k], len) == 0 &&
+		    (a[len] == '\0' || a[len] == '='))
+			break;
+	}
+	if (!valued[k])
+		return 0;
+	if (a[len] == '=') {
+		val = a + len + 1;
+	} else if (*i + 1 < argc) {
+		val = argv[++*i];
+	} else {
+		snprintf(err, errlen, "%s needs a value", valued[k]);
+		return -1;
+	}
+	if (k == 0) {
+		struct listen_addr la;
+		if (c->nlisten == LISTEN_MAX || listen_parse(val, &la) < 0) {
+			snprintf(err, errlen, "--listen %.64s: want :PORT, "
+			    "IPV4:PORT or [IPV6]:PORT, at most %d times", val,
+			    LISTEN_MAX);
+			return -1;
+		}
+		c->listen[c->nlisten++] = val;
+		return 1;
+	}
+	if (k == 5) {
+		c->user = val;
+		return user_parse(val, &c->uid, &c->gid, err, errlen) < 0 ? -1 : 1;
+	}
+	if (opts_number(val, lo[k], hi[k], &n) < 0) {
+		snprintf(err, errlen, "%s takes %lu to %lu", valued[k],
+		    lo[k], hi[k]);
+		return -1;
+	}
+	if (k == 1)
+		c->max_conns = (int)n;
+	else if (k == 2)
+		c->max_per_source = (int)n;
+	else if (k == 3)
+		c->idle_exit = (int)n;
+	else
+		c->stop_timeout = (int)n;
+	return 1;
+}
+
 /* Checks that the delivery options make sense together. */
 static int
 delivery_check(const struct config *c, char *err, size_t errlen)
@@ -253,6 +324,9 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	c->max_output = OUTPUT_DEFAULT;
 	c->dedupe_days = DEDUPE_DAYS_DEFAULT;
 	c->lock_wait = LOCK_WAIT_DEFAULT;
+	c->max_conns = CONNS_DEFAULT;
+	c->max_per_source = PER_SOURCE_DEFAULT;
+	c->stop_timeout = STOP_TIMEOUT_DEFAULT;
 
 	for (i = 1; i < argc; i++) {
 		char *a = argv[i];
@@ -279,6 +353,11 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			continue;
 		}
 		if ((k = (size_t)delivery_option(c, argc, argv, &i, err,
+		    errlen)) == (size_t)-1)
+			return -1;
+		if (k)
+			continue;
+		if ((k = (size_t)listener_option(c, argc, argv, &i, err,
 		    errlen)) == (size_t)-1)
 			return -1;
 		if (k)

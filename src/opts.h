@@ -3,6 +3,7 @@
 #define INHOOK_OPTS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include "filter.h"
 #include "limits.h"
 
@@ -34,6 +35,17 @@ struct config {
 	int lock_wait;              /* --lock-wait, seconds */
 	struct filter when[WHEN_MAX];  /* --when, all must hold */
 	size_t nwhen;
+	/* listener: see listen.c */
+	const char *listen[LISTEN_MAX];   /* --listen ADDR:PORT */
+	size_t nlisten;
+	int max_conns;              /* --max-conns */
+	int max_per_source;         /* --max-per-source */
+	int idle_exit;              /* --idle-exit, seconds; 0: never */
+	int stop_timeout;           /* --stop-timeout, seconds */
+	const char *user;           /* --user as given, or NULL */
+	uid_t uid;                  /* and what it names */
+	gid_t gid;
+	int syslog;                 /* --syslog */
 };
 
 /* Names inhook itself sets for the hook; --prefix and --env must stay clear

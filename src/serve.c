@@ -33,6 +33,8 @@
 #include "sig.h"
 #include "status.h"
 #include "text.h"
+#include "listen.h"
+#include "user.h"
 
 static unsigned char head[HEAD_MAX] PAGE_START;
 static unsigned char raw[READ_CHUNK];
@@ -509,40 +511,6 @@ detach(void)
 		close(fd);
 }
 
-/* With Accept=yes but without StandardInput=socket (systemd-socket-activate
- * -a without --inetd), the connection is fd 3 with LISTEN_FDS=1 and
- * LISTEN_PID ours: moved to fds 0 and 1, where serve() wants it. Returns
- * NULL, or what is wrong when the descriptors passed are not one
- * connection. */
-static const char *
-take_listen_fds(void)
-{
-	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
-	unsigned long n, p;
-	int type = 0;
-	socklen_t tl = sizeof type;
-
-	if (!fds)
-		return NULL;
-	if (!pid || opts_number(pid, 1, 4194304, &p) < 0 ||
-	    (pid_t)p != getpid())
-		return NULL;            /* meant for another process */
-	if (opts_number(fds, 0, 1024, &n) < 0 || n != 1)
-		return "LISTEN_FDS passes more than one socket";
-	if (io_is_listening(3))
-		return "fd 3 is a listening socket (systemd Accept=no)";
-	if (getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 ||
-	    type != SOCK_STREAM)
-		return "LISTEN_FDS names fd 3, which is not a stream socket";
-	if (dup2(3, 0) < 0 || dup2(3, 1) < 0)
-		return "cannot move the connection from fd 3";
-	close(3);
-	unsetenv("LISTEN_FDS");
-	unsetenv("LISTEN_PID");
-	unsetenv("LISTEN_FDNAMES");
-	return NULL;
-}
-
 void
 serve_init(struct req *q, const struct config *c)
 {
@@ -587,24 +555,13 @@ serve_release(struct req *q)
 	q->bodyfd = -1;
 }
 
+/* fds 0 and 1 are the connection. */
 int
-serve(const struct config *c)
+serve_conn(const struct config *c)
 {
 	static struct req q PAGE_START;
-	const char *bad;
 	int st, wrote;
 
-	prctl(PR_SET_DUMPABLE, 0);
-	bad = take_listen_fds();
-	log_init(c->log_stderr);
-	if (!bad && io_is_listening(0))
-		bad = "fd 0 is a listening socket";
-	if (bad) {
-		log_line(LOG_ERR, "%s: inhook wants one connection per process "
-		    "(systemd Accept=yes, systemd-socket-activate --accept, "
-		    "xinetd wait = no)", bad);
-		return 100;
-	}
 	serve_init(&q, c);
 	st = serve_read(&q);
 	if (st < 0) {
@@ -633,4 +590,48 @@ serve(const struct config *c)
 	if (c->dedupe && q.claim.name[0])
 		dedupe_prune(c->dedupe, c->dedupe_days, DEDUPE_PRUNE_MAX);
 	return wrote < 0 ? 111 : 0;
+}
+
+int
+serve_refuse(const struct config *c)
+{
+	static struct req q PAGE_START;
+	int wrote;
+
+	serve_init(&q, c);
+	peer(&q);
+	q.status = S_SERVICE_UNAVAILABLE;
+	q.retry_after = RETRY_AFTER_S;
+	q.why = "over --max-per-source";
+	wrote = answer(&q);
+	log_request(&q);
+	io_staged_close(0, 1);
+	return wrote < 0 ? 111 : 0;
+}
+
+int
+serve(const struct config *c)
+{
+	const char *bad;
+	int fds[LISTEN_MAX], n;
+
+	prctl(PR_SET_DUMPABLE, 0);
+	bad = listen_take_fds(fds, &n);
+	if (!bad && (n > 0 || c->nlisten > 0)) {
+		log_init(c->syslog ? LOG_SINK_SYSLOG : LOG_SINK_FD2);
+		return listen_run(c, fds, n);
+	}
+	log_init(c->syslog ? LOG_SINK_SYSLOG : c->log_stderr ?
+	    LOG_SINK_STDERR : LOG_SINK_AUTO);
+	if (c->user && user_drop(c->uid, c->gid) < 0 && !bad)
+		bad = "--user: cannot drop privileges";
+	if (!bad && io_is_listening(0))
+		bad = "fd 0 is a listening socket";
+	if (bad) {
+		log_line(LOG_ERR, "%s: inhook wants one connection per process "
+		    "(systemd Accept=yes, systemd-socket-activate --accept, "
+		    "xinetd wait = no), or --listen", bad);
+		return 100;
+	}
+	return serve_conn(c);
 }

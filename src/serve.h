@@ -5,11 +5,21 @@
 
 #include "opts.h"
 
-/* Reads, checks and answers one request; runs the hook when everything
- * holds. Returns inhook's exit status: 0 when an answer was written (any
- * HTTP status) or the peer left before sending anything, 111 when the
- * answer could not be written, 100 when fd 0 is a listening socket (a
- * supervisor that does not accept connections for inhook). */
+/* The start: with --listen, or listening sockets passed by LISTEN_FDS,
+ * the listener (listen.c); else one connection on fds 0 and 1, served by
+ * serve_conn. Returns inhook's exit status: 100 when fd 0 is a listening
+ * socket (a supervisor that does not accept connections for inhook), else
+ * as serve_conn or listen_run. */
 int serve(const struct config *c);
+
+/* Reads, checks and answers one request on fds 0 and 1; runs the hook
+ * when everything holds. Returns 0 when an answer was written (any HTTP
+ * status) or the peer left before sending anything, 111 when the answer
+ * could not be written. */
+int serve_conn(const struct config *c);
+
+/* Answers 503 with Retry-After (over --max-per-source) without reading
+ * the request, logs it, and closes. Returns 0 or 111 as serve_conn. */
+int serve_refuse(const struct config *c);
 
 #endif

@@ -329,7 +329,7 @@ spool_cmd(int argc, char **argv)
 		fprintf(stderr, "inhook spool: %s: %s\n", dir, strerror(errno));
 		return EXIT_TEMP;
 	}
-	log_init(1);
+	log_init(LOG_SINK_STDERR);
 	/* root running a retry by hand runs the hook outside its sandbox and
 	 * leaves files the service's user cannot touch */
 	if (fstat(s.dirfd, &st) == 0 && st.st_uid != geteuid())

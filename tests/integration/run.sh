@@ -360,9 +360,10 @@ else
 fi
 
 # --- a supervisor that does not accept for inhook ---------------------
-# systemd-socket-activate without --accept hands over the listening socket
-# (as fd 0 with --inetd, as fd 3 with LISTEN_FDS otherwise): inhook must
-# say so in its log and exit 100, not serve or hang.
+# systemd-socket-activate without --accept hands over the listening socket.
+# As fd 0 (--inetd, xinetd's wait = yes): inhook must say so in its log and
+# exit 100, not serve or hang. As fd 3 with LISTEN_FDS (systemd Accept=no):
+# inhook is the listener and serves it (tests/listen has the rest).
 if command -v systemd-socket-activate >/dev/null; then
 	for mode in --inetd ""; do
 		port=$($CLIENT freeport)
@@ -373,12 +374,16 @@ if command -v systemd-socket-activate >/dev/null; then
 		apid=$!
 		PIDS="$PIDS $apid"
 		wait_for listening "$port" || nok "no-accept ${mode:-fds}: listens"
-		curl -s -m 5 "http://127.0.0.1:$port/" >/dev/null 2>&1
-		wait_for grep -q "listening socket" "$T/noaccept.err"
-		want="fd 0 is a listening socket"
-		[ -z "$mode" ] && want="fd 3 is a listening socket"
-		same "no-accept ${mode:-fds}: inhook logs the misconfiguration" \
-		    "$(grep -c "$want" "$T/noaccept.err")" 1
+		code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")
+		if [ -n "$mode" ]; then
+			wait_for grep -q "listening socket" "$T/noaccept.err"
+			same "no-accept $mode: inhook logs the misconfiguration" \
+			    "$(grep -c "fd 0 is a listening socket" "$T/noaccept.err")" 1
+		else
+			same "Accept=no (LISTEN_FDS): served as a listener" "$code" 200
+			check "Accept=no: logs the socket it serves" \
+			    grep -q "listening on 127.0.0.1:$port" "$T/noaccept.err"
+		fi
 		kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null || :
 	done
 fi

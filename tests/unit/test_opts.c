@@ -7,6 +7,10 @@
 #include "check.h"
 #include "limits.h"
 #include "opts.h"
+#include "listen.h"
+#include "user.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #define MAXARGS 200
 
@@ -392,9 +396,114 @@ test_hook_args(void)
 	}
 }
 
+/* --listen and the listener's numbers. */
+static void
+test_listener(void)
+{
+	struct listen_addr a;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&a.ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a.ss;
+	static const char *const bad[] = {
+		"9000", "localhost:9000", "[::1]9000", ":70000", ":", "127.0.0.1:",
+		"[::1:9000", "::1:9000", "1.2.3:80", "1.2.3.4.5:80", "[1.2.3.4]:80",
+		"1.2.3.4:+80", "1.2.3.4:-1", "1.2.3.4:80x", " 1.2.3.4:80", "",
+		"[]:80", "[::1]:", ":00000000009", NULL
+	};
+	size_t i;
+
+	OK("defaults", "--secret-file", "s", "h");
+	check(cfg.nlisten == 0 && cfg.max_conns == 64 && cfg.max_per_source == 16 &&
+	    cfg.idle_exit == 0 && cfg.stop_timeout == 8 && !cfg.user && !cfg.syslog,
+	    "listener defaults: 64, 16, 0, 8");
+	check(listen_parse(":9000", &a) == 0 && a.dual &&
+	    a.ss.ss_family == AF_INET6 && ntohs(v6->sin6_port) == 9000 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr), ":9000 is [::]:9000, dual");
+	check(listen_parse("[::]:9000", &a) == 0 && !a.dual &&
+	    a.ss.ss_family == AF_INET6, "[::]:9000: IPv6 only");
+	check(listen_parse("[::1]:1", &a) == 0 && !a.dual &&
+	    IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) && ntohs(v6->sin6_port) == 1,
+	    "[::1]:1");
+	check(listen_parse("0.0.0.0:0", &a) == 0 && a.ss.ss_family == AF_INET &&
+	    v4->sin_addr.s_addr == 0 && a.len == sizeof *v4, "0.0.0.0:0");
+	check(listen_parse("127.0.0.1:65535", &a) == 0 &&
+	    ntohl(v4->sin_addr.s_addr) == 0x7f000001 &&
+	    ntohs(v4->sin_port) == 65535, "127.0.0.1:65535");
+	for (i = 0; bad[i]; i++)
+		check(listen_parse(bad[i], &a) == -1, "--listen '%s' refused", bad[i]);
+	OK("two --listen", "--listen", ":1", "--listen=127.0.0.1:2", "--secret-file",
+	    "s", "h");
+	check(cfg.nlisten == 2 && strcmp(cfg.listen[1], "127.0.0.1:2") == 0,
+	    "two --listen kept in order");
+	BAD("--listen bad", "--listen", "host:80", "--secret-file", "s", "h");
+	BAD("--listen without value", "--secret-file", "s", "--listen");
+	OK("listener numbers", "--max-conns", "1", "--max-per-source=1024",
+	    "--idle-exit", "86400", "--stop-timeout", "0", "--syslog",
+	    "--secret-file", "s", "h");
+	check(cfg.max_conns == 1 && cfg.max_per_source == 1024 &&
+	    cfg.idle_exit == 86400 && cfg.stop_timeout == 0 && cfg.syslog,
+	    "listener numbers kept");
+	BAD("--max-conns 0", "--max-conns", "0", "--secret-file", "s", "h");
+	BAD("--max-conns 1025", "--max-conns", "1025", "--secret-file", "s", "h");
+	BAD("--max-per-source 0", "--max-per-source", "0", "--secret-file", "s", "h");
+	BAD("--idle-exit -1", "--idle-exit", "-1", "--secret-file", "s", "h");
+	BAD("--idle-exit 86401", "--idle-exit", "86401", "--secret-file", "s", "h");
+	BAD("--stop-timeout x", "--stop-timeout", "x", "--secret-file", "s", "h");
+	for (i = 0; i < LISTEN_MAX; i++)
+		argv[1 + 2 * i] = "--listen", argv[2 + 2 * i] = ":1";
+	argv[0] = "inhook";
+	argv[1 + 2 * i] = "--secret-file";
+	argv[2 + 2 * i] = "s";
+	argv[3 + 2 * i] = "h";
+	check(parse_n(4 + 2 * (int)i) == 0 && cfg.nlisten == LISTEN_MAX,
+	    "%d --listen: %s", LISTEN_MAX, err);
+	argv[3 + 2 * i] = "--listen";
+	argv[4 + 2 * i] = ":1";
+	argv[5 + 2 * i] = "h";
+	check(parse_n(6 + 2 * (int)i) == -1, "%d --listen refused", LISTEN_MAX + 1);
+}
+
+/* --user: numbers always; names from /etc/passwd and /etc/group. */
+static void
+test_user(void)
+{
+	uid_t u;
+	gid_t g;
+
+	check(user_parse("1000", &u, &g, err, sizeof err) == 0 && u == 1000,
+	    "--user 1000");
+	check(user_parse("4000000:5", &u, &g, err, sizeof err) == 0 &&
+	    u == 4000000 && g == 5, "--user 4000000:5");
+	check(user_parse("4000001", &u, &g, err, sizeof err) == 0 && g == 4000001,
+	    "--user UID not in /etc/passwd: GID = UID");
+	check(user_parse("0", &u, &g, err, sizeof err) == 0 && u == 0 && g == 0,
+	    "--user 0: root's group from /etc/passwd");
+	check(user_parse("root:0", &u, &g, err, sizeof err) == 0 && u == 0,
+	    "--user root:0");
+	check(user_parse("nobody", &u, &g, err, sizeof err) == 0 && u == 65534,
+	    "--user nobody (Debian's 65534)");
+	check(user_parse("nobody:nogroup", &u, &g, err, sizeof err) == 0 &&
+	    g == 65534, "--user nobody:nogroup");
+	check(user_parse("no-such-user-x", &u, &g, err, sizeof err) == -1,
+	    "--user unknown name refused");
+	check(user_parse("1000:no-such-group-x", &u, &g, err, sizeof err) == -1,
+	    "--user unknown group refused");
+	check(user_parse("1000:", &u, &g, err, sizeof err) == -1 &&
+	    user_parse(":1000", &u, &g, err, sizeof err) == -1 &&
+	    user_parse("", &u, &g, err, sizeof err) == -1 &&
+	    user_parse("1x", &u, &g, err, sizeof err) == -1 &&
+	    user_parse("4294967295", &u, &g, err, sizeof err) == -1,
+	    "--user malformed refused");
+	BAD("--user via opts", "--user", "no-such-user-x", "--secret-file", "s", "h");
+	OK("--user via opts", "--user", "12:34", "--secret-file", "s", "h");
+	check(cfg.uid == 12 && cfg.gid == 34 && strcmp(cfg.user, "12:34") == 0,
+	    "--user 12:34 kept");
+}
+
 int
 main(void)
 {
+	test_listener();
+	test_user();
 	test_defaults();
 	test_forms();
 	test_prefix();

@@ -49,13 +49,16 @@ $(BIN): $(OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(LDHARDEN) $(LDFLAGS) -o $@ $(OBJ) $(BEARSSL) $(LDLIBS)
 
-# Fully static, for FROM scratch containers: the same warning, hardening
-# and size flags as inhook, linked as a static PIE (ASLR kept) with RELRO.
+# Fully static, for FROM scratch containers (container/): musl (Debian's
+# musl-tools) and BearSSL built for it from Debian's source, a static PIE
+# (ASLR kept) with the same warning, size, RELRO and stack protector flags;
+# not _FORTIFY_SOURCE, which musl does not implement. container/musl-static.sh
+# does it, and installs what it needs as root; STATIC_LD=-static for no PIE.
 STATIC_LD ?= -static-pie
 static: inhook-static
-inhook-static: $(SRC) $(HDR) Makefile
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(STATIC_LD) $(LDRELRO) $(LDFLAGS) \
-	    -o $@ $(SRC) -lbearssl $(LDLIBS)
+inhook-static: $(SRC) $(HDR) Makefile container/musl-static.sh
+	+@HARDEN='$(filter-out -D_FORTIFY_SOURCE%,$(HARDEN))' STATIC_LD='$(STATIC_LD)' \
+	    MAKE='$(MAKE)' sh container/musl-static.sh $@
 
 install: inhook
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8

@@ -347,12 +347,12 @@ take(const struct config *c, int fd, long long *pause_until)
 	}
 }
 
-/* Reaps every child that has ended. */
-static void
+/* Reaps every child that has ended. Returns how many were connections. */
+static int
 reap(const struct config *c)
 {
 	pid_t pid;
-	int st, i;
+	int st, i, n = 0;
 
 	got_chld = 0;
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
@@ -362,10 +362,12 @@ reap(const struct config *c)
 			continue;       /* not a connection's (check_secrets) */
 		slots[i].pid = 0;
 		nkids--;
+		n++;
 		if (WIFSIGNALED(st))
 			log_line(LOG_ERR, "connection process %ld killed by "
 			    "signal %d", (long)pid, WTERMSIG(st));
 	}
+	return n;
 }
 
 /* Sends sig to every connection's process. */
@@ -437,9 +439,9 @@ listen_run(const struct config *c, const int *fds, int n)
 	sigprocmask(SIG_BLOCK, &block, &during);
 	idle_since = io_now_ms();
 	for (;;) {
-		reap(c);
+		i = reap(c);
 		now = io_now_ms();
-		if (nkids > 0)
+		if (nkids > 0 || i > 0)
 			idle_since = now;
 		if (got_term && !stop_at) {
 			log_line(LOG_INFO, "stopping on %s: %d in progress",

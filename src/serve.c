@@ -623,8 +623,10 @@ serve(const struct config *c)
 	}
 	log_init(c->syslog ? LOG_SINK_SYSLOG : c->log_stderr ?
 	    LOG_SINK_STDERR : LOG_SINK_AUTO);
-	if (c->user && user_drop(c->uid, c->gid) < 0 && !bad)
-		bad = "--user: cannot drop privileges";
+	if (c->user && user_drop(c->uid, c->gid) < 0) {
+		log_line(LOG_ERR, "--user %s: %s", c->user, strerror(errno));
+		return 111;
+	}
 	if (!bad && io_is_listening(0))
 		bad = "fd 0 is a listening socket";
 	if (bad) {

@@ -69,6 +69,8 @@ install-systemd:
 	install -d $(DESTDIR)$(UNITDIR)
 	install -m 0644 systemd/inhook.socket $(DESTDIR)$(UNITDIR)/inhook.socket
 	install -m 0644 systemd/inhook@.service $(DESTDIR)$(UNITDIR)/inhook@.service
+	install -m 0644 systemd/inhook-listen.socket $(DESTDIR)$(UNITDIR)/inhook-listen.socket
+	install -m 0644 systemd/inhook-listen.service $(DESTDIR)$(UNITDIR)/inhook-listen.service
 	install -m 0644 systemd/inhook-retry.service $(DESTDIR)$(UNITDIR)/inhook-retry.service
 	install -m 0644 systemd/inhook-retry.timer $(DESTDIR)$(UNITDIR)/inhook-retry.timer
 

@@ -449,6 +449,8 @@ log_request(struct req *q)
 		text_cat(&t, "not-started");
 	} else if (q->hook.timed_out) {
 		text_cat(&t, "timeout");
+	} else if (q->hook.stopped) {
+		text_cat(&t, "stopped");
 	} else if (q->hook.lost) {
 		text_cat(&t, "lost");
 	} else {

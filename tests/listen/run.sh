@@ -239,7 +239,7 @@ same "--stop-timeout: the cut delivery is answered 503" "$(head -n 1 "$T/cut.h" 
 check "--stop-timeout: with Retry-After" grep -qi '^Retry-After: 5' "$T/cut.h"
 check "--stop-timeout: the hook is gone" sh -c "! kill -0 $(cat "$K/pid") 2>/dev/null"
 check "--stop-timeout: logged" sh -c "grep -q -- '--stop-timeout: ending 1' '$T/cut.log' &&
-    grep -q 'reason=\"hook killed at --stop-timeout\"' '$T/cut.log'"
+    grep -q 'status=503 .*hook=stopped .*reason=\"hook killed at --stop-timeout\"' '$T/cut.log'"
 
 rm -f "$K/pid"
 start cutspool --listen 127.0.0.1:0 --stop-timeout 1 --spool "$T/spool" --secret-file "$SECRET" -- "$K/hook"
@@ -326,4 +326,21 @@ sleep 0.2
 same "... and no zombie" "$(ps -o stat= --ppid "$LPID" | grep -c Z)" 0
 kill -TERM "$LPID"
 stopped "$LPID"; same "... and SIGTERM still stops it (exit 0)" "$RC" 0
+# no descriptor left for accept (RLIMIT_NOFILE 4: 0-2 and the socket):
+# the parent pauses between tries instead of spinning, logs it, and still
+# stops on SIGTERM; the client waits in the backlog, it is not reset
+if command -v prlimit >/dev/null; then
+	prlimit --nofile=4 env $SANENV "$INHOOK" --listen 127.0.0.1:0 \
+	    --secret-file "$SECRET" -- "$H/hook" 2> "$T/nofile.log" &
+	LPID=$!; PIDS="$PIDS $LPID"
+	wait_for grep -q 'listening on' "$T/nofile.log"
+	PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$T/nofile.log")
+	curl -s --max-time 2 -o /dev/null "$(URL4)"; echo $? > "$T/nofile.code"
+	cpu=$(awk '{ print $14 + $15 }' "/proc/$LPID/stat")
+	same "RLIMIT_NOFILE 4: the client waits (curl: timeout, not reset)" "$(cat "$T/nofile.code")" 28
+	check "RLIMIT_NOFILE 4: the parent does not spin (under 0.5 s CPU in 2 s)" test "$cpu" -lt 50
+	check "RLIMIT_NOFILE 4: logged" grep -q 'limit: accept failed for want of descriptors' "$T/nofile.log"
+	kill -TERM "$LPID"; stopped "$LPID"
+	same "RLIMIT_NOFILE 4: SIGTERM, exit 0" "$RC" 0
+fi
 stop_pids

@@ -17,7 +17,8 @@
 #   3. make install install-systemd DESTDIR=overlay, the test's hook,
 #      secret (/etc/inhook/secret, 0600 root) and drop-ins, the deploy
 #      example (inhook-deploy.path/.service/.sh), a service for it to
-#      restart; inhook.socket and inhook-deploy.path enabled.
+#      restart; inhook.socket, inhook-listen.socket (Accept=no, moved to
+#      127.0.0.1:$LPORT by a drop-in) and inhook-deploy.path enabled.
 #   4. systemd-nspawn -D OVERLAY -b --register=no --keep-unit
 #      --private-network --capability=all --system-call-filter=bpf
 #      --console=passive; commands run inside with nsenter -t PID1 -a,
@@ -38,6 +39,7 @@ cd "$TOP" || exit 1
 CLIENT="/usr/bin/python3 $TOP/tests/integration/client.py"
 LOAD="/usr/bin/python3 $TOP/tests/systemd/load.py"
 PORT=9000
+LPORT=9001   # inhook-listen.socket's, next to inhook.socket's
 # ROOT PKGS STAMP OV M NSPID CPID; X N cgroup_clean stop_container sd_*
 # shellcheck source=tests/systemd/lib.sh
 . "$TOP/tests/systemd/lib.sh"
@@ -149,6 +151,8 @@ probe)
 *)
 	# what the hook was given (env(1) would add the shell's PWD)
 	tr '\0' '\n' < /proc/$$/environ | LC_ALL=C sort > $o/env
+	# its open files: "FD TARGET" (a listening socket must not be one)
+	for f in /proc/$$/fd/*; do echo "${f##*/} $(readlink "$f")"; done > $o/fds
 	cat > $o/stdin
 	id -u > $o/uid
 	id -un > $o/user
@@ -169,7 +173,9 @@ ExecStart=/bin/sleep infinity
 WantedBy=multi-user.target
 EOF
 sd_enable inhook.socket:sockets.target inhook-deploy.path:paths.target \
-    inhook-test-app.service:multi-user.target
+    inhook-test-app.service:multi-user.target inhook-listen.socket:sockets.target
+mkdir -p "$M/etc/systemd/system/inhook-listen.socket.d"
+sd_listenport "127.0.0.1:$LPORT" > "$M/etc/systemd/system/inhook-listen.socket.d/port.conf"
 
 # --- boot --------------------------------------------------------------------
 
@@ -182,6 +188,9 @@ same "boot: systemd is PID 1 and the system is running" "$state" running
 note "booted in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s; $(X systemctl --version | head -n 1)"
 same "boot: inhook.socket listening" "$(X systemctl is-active inhook.socket)" active
 same "boot: inhook-deploy.path active" "$(X systemctl is-active inhook-deploy.path)" active
+same "boot: inhook-listen.socket listening" "$(X systemctl is-active inhook-listen.socket)" active
+same "boot: inhook-listen.service not started before a connection" \
+    "$(X systemctl is-active inhook-listen.service)" inactive
 
 # --- helpers -------------------------------------------------------------------
 
@@ -204,10 +213,14 @@ jmsgs() { jnew -t inhook | sed -n 's/^.* inhook\[[0-9]*\]: //p'; }
 
 # post [curl args]: the sample, JobServ-signed, with curl; prints the status
 # (000: no answer); the body goes to $T/body
-post() {
+# lpost: the same to inhook-listen.socket
+postto() {
+	_port=$1; shift
 	N curl -s -m 20 -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
-	    -H "X-JobServ-Sig: $SIG" --data-binary @"$SAMPLE" "$@" "http://127.0.0.1:$PORT/webhook"
+	    -H "X-JobServ-Sig: $SIG" --data-binary @"$SAMPLE" "$@" "http://127.0.0.1:$_port/webhook"
 }
+post() { postto "$PORT" "$@"; }
+lpost() { postto "$LPORT" "$@"; }
 out() { X cat "/var/lib/inhook/out/$1" 2>/dev/null; }
 runs() { out runs | wc -l | tr -d ' '; }
 fresh() { X rm -rf /var/lib/inhook/out; }
@@ -547,6 +560,304 @@ same "rw drop-in: the hook wrote /srv/www/written" "$(out probe)" "srv-www ok"
 same "rw drop-in: the file is the hook's, group www-data" "$(X stat -c %G /srv/www/written)" www-data
 undrop rw
 
+# --- inhook-listen.socket + inhook-listen.service: one process (Accept=no) ----------
+
+LDROP="$M/etc/systemd/system/inhook-listen.service.d"
+# ldropin NAME: stdin as inhook-listen.service.d/NAME.conf; lundrop NAME
+ldropin() { mkdir -p "$LDROP"; cat > "$LDROP/$1.conf"; X systemctl daemon-reload; }
+lundrop() { rm -f "$LDROP/$1.conf"; X systemctl daemon-reload; }
+# lexec OPTIONS...: a drop-in whose ExecStart is the shipped one with
+# OPTIONS before "--" (an --idle-exit among them replaces the shipped one);
+# it applies from the next start (lstop)
+lexec() {
+	_l=$(sed -n 's/^ExecStart=//p' systemd/inhook-listen.service)
+	case " $* " in *" --idle-exit "*) _l=$(echo "$_l" | sed 's/ --idle-exit [0-9]*//') ;; esac
+	printf '[Service]\nExecStart=\nExecStart=%s\n' "$(echo "$_l" | sed "s| -- | $* -- |")" |
+	    ldropin opts
+}
+lshow() { X systemctl show -p "$1" --value inhook-listen.service; }
+# lstop: stops the service, not the socket (30 s at most; systemctl's
+# warning that the socket can start it again is not shown); the next
+# connection starts it again
+lstop() {
+	X timeout 30 systemctl stop inhook-listen.service 2> "$T/lstop.err" ||
+	    sed 's/^/#   /' "$T/lstop.err"
+}
+# lwait STATE: until the service's ActiveState is STATE, 15 s at most
+lwait() {
+	_i=0
+	while [ "$(lshow ActiveState)" != "$1" ]; do
+		[ $_i -ge 75 ] && return 1
+		sleep 0.2
+		_i=$((_i + 1))
+	done
+}
+# lprocs: the pids in the service's cgroup, one a line
+lprocs() {
+	_cg=$(lshow ControlGroup)
+	[ -n "$_cg" ] || return 0
+	X sh -c "for d in /sys/fs/cgroup/unified /sys/fs/cgroup /sys/fs/cgroup/systemd; do
+		[ -f \"\$d$_cg/cgroup.procs\" ] && { cat \"\$d$_cg/cgroup.procs\"; exit 0; }; done"
+}
+# lzombies PID: how many children of PID are zombies
+lzombies() {
+	X sh -c 'for s in /proc/[0-9]*/stat; do sed "s/^.*) //" "$s" 2>/dev/null; done' |
+	    awk -v p="$1" '$1 == "Z" && $2 == p' | grep -c .
+}
+# lsettled: the unit's cgroup holds inhook alone (its MainPID) and none of
+# inhook's children is a zombie; 10 s at most
+lsettled() {
+	_mp=$(lshow MainPID)
+	_i=0
+	while [ "$(lprocs | tr '\n' ' ')" != "$_mp " ] || [ "$(lzombies "$_mp")" != 0 ]; do
+		if [ $_i -ge 50 ]; then
+			echo "#   cgroup: $(lprocs | tr '\n' ' ')(MainPID $_mp); zombies: $(lzombies "$_mp")"
+			return 1
+		fi
+		sleep 0.2
+		_i=$((_i + 1))
+	done
+}
+# hookruns N: until the hook has started N times, 10 s at most
+hookruns() {
+	_i=0
+	while [ "$(runs)" -lt "$1" ]; do
+		[ $_i -ge 50 ] && return 1
+		sleep 0.2
+		_i=$((_i + 1))
+	done
+}
+# lflood N: N connections at once to inhook-listen.socket (load.py flood),
+# each sending the signed sample
+lflood() { N timeout 60 $LOAD flood "$LPORT" "$1" "$T/lgood.req"; }
+# fl NAME: a field of the last lflood line ($fl); flst CODE: how many
+# answers had the status CODE
+fld() { echo "$fl" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+flst() { _c=$(fld statuses | tr ',' '\n' | sed -n "s/^$1://p"); echo "${_c:-0}"; }
+# ge A B: A >= B as decimal numbers
+ge() { [ -n "$1" ] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+rawpost "$SAMPLE" > "$T/lgood.req"
+
+mode record
+fresh
+jmark
+same "listen: curl to inhook-listen.socket: 200" "$(lpost --local-port 40002)" 200
+same "listen: body" "$(cat "$T/body")" OK
+same "listen: the connection started inhook-listen.service" "$(lshow ActiveState)" active
+same "listen: the hook ran once" "$(runs)" 1
+X cat /var/lib/inhook/out/stdin > "$T/stdin" 2>/dev/null
+check "listen: the hook's stdin is the sample, byte for byte" cmp -s "$T/stdin" "$SAMPLE"
+same "listen: REQUEST_METHOD REQUEST_URI CONTENT_LENGTH" \
+    "$(val REQUEST_METHOD) $(val REQUEST_URI) $(val CONTENT_LENGTH)" "POST /webhook $SIZE"
+same "listen: REMOTE_ADDR:REMOTE_PORT" "$(val REMOTE_ADDR):$(val REMOTE_PORT)" 127.0.0.1:40002
+out env | grep '^WEBHOOK_' > "$T/got.vars"
+$CLIENT flatten WEBHOOK_ "$SAMPLE" | LC_ALL=C sort > "$T/want.vars"
+check "listen: every WEBHOOK_ variable, exactly" cmp -s "$T/got.vars" "$T/want.vars"
+same "listen: no other variable (no LISTEN_FDS, LISTEN_PID, CREDENTIALS_DIRECTORY)" \
+    "$(out env | grep -v '^WEBHOOK_' | cut -d= -f1 | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" "$DOC"
+case "$(out uid)" in
+'' | 0 | *[!0-9]*) nok "listen: the hook ran as the dynamic user inhook (uid $(out uid))" ;;
+*) same "listen: the hook ran as the dynamic user inhook (uid $(out uid)), as under inhook@" "$(out user)" inhook ;;
+esac
+jwait 'status=200' -t inhook
+line=$(jmsgs | grep 'status=200' | sed 's/ ms=[0-9]*$/ ms=N/')
+same "listen: the journal line, exactly" "$line" \
+    "peer=127.0.0.1:40002 method=POST target=\"/webhook\" status=200 bytes=$SIZE scheme=jobserv secret=1 hook=exit:0 ms=N"
+check "listen: the journal says it listens" jwait 'inhook\[[0-9]+\]: listening on ' -t inhook
+jmsgs | sed 's/^/#   /'
+mp=$(lshow MainPID)
+# the listening socket (127.0.0.1:LPORT, state 0A in the container's
+# /proc/net/tcp): inhook holds it, the hook must not
+lino=$(X cat /proc/net/tcp | awk -v a="$(printf '0100007F:%04X' "$LPORT")" '$2 == a && $4 == "0A" { print $10 }')
+check "listen: inhook (MainPID $mp) holds the listening socket from systemd (inode ${lino:-?})" \
+    sh -c "[ -n '$lino' ] && nsenter -t $CPID -a ls -l /proc/$mp/fd | grep -q 'socket:\[$lino\]'"
+same "listen: the hook does not hold it" "$(out fds | grep -c "socket:\[$lino\]")" 0
+same "listen: a second delivery: 200" "$(lpost)" 200
+same "listen: one process served both (the same MainPID)" "$(lshow MainPID)" "$mp"
+same "listen: the hook ran twice" "$(runs)" 2
+check "listen: between deliveries, inhook alone in the unit's cgroup, no zombie" lsettled
+
+X systemd-analyze security --no-pager inhook-listen.service > "$T/security" 2>&1
+e=$(sed -n 's/^.*Overall exposure level for .*: \([0-9][0-9.]*\) .*$/\1/p' "$T/security")
+note "systemd-analyze security on the live inhook-listen.service: ${e:-?}"
+if [ -n "$e" ] && awk -v a="$e" 'BEGIN { exit !(a + 0 <= 1.0) }'; then
+	ok "listen: security: live exposure $e <= 1.0"
+else
+	nok "listen: security: live exposure ${e:-unparsed} <= 1.0"
+	tail -n 5 "$T/security" | sed 's/^/#   /'
+fi
+
+# a missing secret: the fallback credential, as in inhook@.service
+mv "$M/etc/inhook/secret" "$M/etc/inhook/secret.away"
+lstop
+fresh
+jmark
+same "listen, missing secret: 500 (SetCredential= fallback), not a reset" "$(lpost)" 500
+same "listen, missing secret: the hook did not run" "$(runs)" 0
+check "listen, missing secret: the journal says why" jwait 'status=500 .*reason="secret file is empty"' -t inhook
+mv "$M/etc/inhook/secret.away" "$M/etc/inhook/secret"
+lstop
+same "listen, secret back (the service restarted): 200" "$(lpost)" 200
+
+# --idle-exit: exits 0, stays down (Restart=no), the socket starts it again
+lexec --idle-exit 2
+lstop
+fresh
+jmark
+same "idle-exit: a connection starts the service: 200" "$(lpost)" 200
+mp=$(lshow MainPID)
+t0=$(date +%s.%N)
+check "idle-exit: the service went inactive by itself (--idle-exit 2)" lwait inactive
+el=$(secs_since "$t0")
+check "idle-exit: not before 2 s idle (took $el s)" ge "$el" 1.5
+check "idle-exit: the journal says so" jwait 'inhook\[[0-9]+\]: idle for 2 s: exiting' -t inhook
+same "idle-exit: a clean exit (Result, ExecMainCode 1 = exited, ExecMainStatus)" \
+    "$(lshow Result) $(lshow ExecMainCode) $(lshow ExecMainStatus)" "success 1 0"
+sleep 1.5
+same "idle-exit: not restarted (state, NRestarts, is-failed)" \
+    "$(lshow ActiveState) $(lshow NRestarts) $(X systemctl is-failed inhook-listen.service)" "inactive 0 inactive"
+same "idle-exit: inhook-listen.socket still listening" "$(X systemctl is-active inhook-listen.socket)" active
+same "idle-exit: the next connection starts it again: 200" "$(lpost)" 200
+check "idle-exit: in a new process ($mp, then $(lshow MainPID))" \
+    test "$(lshow MainPID)" != "$mp" -a "$(lshow MainPID)" != 0
+same "idle-exit: the hook ran for both" "$(runs)" 2
+
+# floods: one process, every connection answered, nothing left behind
+lundrop opts
+lstop
+fresh
+same "listen flood: a first delivery: 200" "$(lpost)" 200
+mp=$(lshow MainPID)
+lsettled
+fl=$(lflood 16)
+note "listen flood of 16 at once, the shipped limits (--max-per-source 16): $fl"
+same "listen flood: 16 at once, the shipped limits: every one 200" "$(fld answered) $(fld statuses)" "16 200:16"
+same "listen flood: the hook ran for each" "$(runs)" 17
+same "listen flood: one process served them all" "$(lshow MainPID)" "$mp"
+check "listen flood: afterwards, inhook alone in the cgroup, no zombie" lsettled
+lexec --max-per-source 64
+lstop
+fresh
+fl=$(lflood 60)
+note "listen flood of 60 at once (--max-per-source 64, default --max-conns 64): $fl"
+same "listen flood: 60 at once: every one 200" "$(fld answered) $(fld statuses)" "60 200:60"
+same "listen flood: the hook ran 60 times" "$(runs)" 60
+check "listen flood of 60: afterwards, inhook alone in the cgroup, no zombie" lsettled
+
+# --max-per-source: the one over the limit gets 503 + Retry-After, at once
+lexec --max-per-source 2
+lstop
+mode sleep
+echo 2 > "$M/etc/inhook-test/sleep"
+fresh
+fl=$(lflood 8)
+note "8 at once, --max-per-source 2, a hook that sleeps 2 s: $fl"
+same "per-source: every connection answered, none lost (answered closed reset timeout error)" \
+    "$(fld answered) $(fld closed) $(fld reset) $(fld timeout) $(fld error)" "8 0 0 0 0"
+same "per-source: only 200 and 503" "$(($(flst 200) + $(flst 503)))" 8
+same "per-source: two delivered (the limit), the rest 503" "$(flst 200) $(flst 503)" "2 6"
+same "per-source: every 503 with Retry-After" "$(fld retry_after)" "$(flst 503)"
+same "per-source: the hook ran only for the 200s" "$(runs)" "$(flst 200)"
+check "per-source: afterwards, inhook alone in the cgroup, no zombie" lsettled
+
+# --max-conns: the rest wait in the queue, none refused
+lexec --max-conns 2
+lstop
+echo 1 > "$M/etc/inhook-test/sleep"
+fresh
+fl=$(lflood 6)
+note "6 at once, --max-conns 2, a hook that sleeps 1 s: $fl"
+same "max-conns: 6 at once: every one 200" "$(fld answered) $(fld statuses)" "6 200:6"
+check "max-conns: two at a time (3 rounds of 1 s: $(fld seconds) s)" ge "$(fld seconds)" 2.5
+same "max-conns: the hook ran 6 times" "$(runs)" 6
+
+# systemctl stop during a delivery: it finishes, then inhook exits 0
+lundrop opts
+lstop
+echo 3 > "$M/etc/inhook-test/sleep"
+fresh
+jmark
+lpost > "$T/lstop.status" &
+cp=$!
+check "stop: a delivery in progress (the hook started)" hookruns 1
+t0=$(date +%s.%N)
+lstop
+el=$(secs_since "$t0")
+wait $cp
+same "stop: the delivery in progress still got 200" "$(cat "$T/lstop.status")" 200
+check "stop: systemctl stop waited for it, within TimeoutStopSec= (took $el s)" \
+    sh -c "awk -v a=$el 'BEGIN { exit !(a >= 1 && a < 10) }'"
+same "stop: the unit ended inactive, not failed (state, Result)" \
+    "$(lshow ActiveState) $(lshow Result)" "inactive success"
+same "stop: inhook exited 0 (ExecMainCode 1 = exited, ExecMainStatus)" \
+    "$(lshow ExecMainCode) $(lshow ExecMainStatus)" "1 0"
+check "stop: the journal: stopping on SIGTERM: 1 in progress" \
+    jwait 'inhook\[[0-9]+\]: stopping on SIGTERM: 1 in progress' -t inhook
+check "stop: the journal: stopped" jwait 'inhook\[[0-9]+\]: stopped$' -t inhook
+same "stop: systemd had nothing left to kill" "$(jnew | grep -c 'inhook-listen.service: Killing process')" 0
+same "stop: inhook-listen.socket still listening" "$(X systemctl is-active inhook-listen.socket)" active
+mode record
+same "stop: the next connection starts it again: 200" "$(lpost)" 200
+
+# --stop-timeout: a hook still running then is killed, the delivery gets 503
+lexec --stop-timeout 2
+lstop
+mode sleep
+echo 30 > "$M/etc/inhook-test/sleep"
+fresh
+jmark
+lpost > "$T/lstop.status" &
+cp=$!
+check "stop-timeout: a delivery in progress (the hook started)" hookruns 1
+t0=$(date +%s.%N)
+lstop
+el=$(secs_since "$t0")
+wait $cp
+same "stop-timeout: the delivery still running after 2 s got 503" "$(cat "$T/lstop.status")" 503
+check "stop-timeout: stopped in 2 to 6 s (took $el s)" \
+    sh -c "awk -v a=$el 'BEGIN { exit !(a >= 1.5 && a <= 6) }'"
+same "stop-timeout: the unit ended inactive, not failed (state, Result)" \
+    "$(lshow ActiveState) $(lshow Result)" "inactive success"
+same "stop-timeout: systemd had nothing left to kill" "$(jnew | grep -c 'inhook-listen.service: Killing process')" 0
+jnew -t inhook | sed 's/^/#   /'
+lundrop opts
+mode record
+
+# starts in quick succession (a short --idle-exit, restarts) stay under the
+# unit's start limit: systemd's default, 5 in 10 s, would fail the socket
+i=0
+while [ $i -lt 8 ]; do
+	lstop
+	[ "$(lpost)" = 200 ] || break
+	i=$((i + 1))
+done
+same "start limit: 8 stops and starts in a row, each delivery 200" "$i" 8
+same "start limit: inhook-listen.socket still listening" "$(X systemctl is-active inhook-listen.socket)" active
+# a service that cannot start (an unknown option: exit 2) is started again
+# and again by the queued connection until the start limit fails it and
+# its socket, in seconds, not for ever
+lexec --no-such-option
+lstop
+jmark
+t0=$(date +%s.%N)
+same "cannot start: the connection is reset, not answered" "$(lpost)" 000
+el=$(secs_since "$t0")
+i=0
+while [ "$(X systemctl is-active inhook-listen.socket)" != failed ] && [ $i -lt 75 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+same "cannot start: the socket failed (state, Result; $el s)" \
+    "$(X systemctl is-active inhook-listen.socket) $(X systemctl show -p Result --value inhook-listen.socket)" \
+    "failed service-start-limit-hit"
+note "cannot start: $(jnew -u inhook-listen.service | grep -c 'Failed with result') failed starts in $el s"
+lundrop opts
+X systemctl reset-failed inhook-listen.service inhook-listen.socket
+X timeout 30 systemctl start inhook-listen.socket
+same "cannot start, fixed: after reset-failed and start, 200" "$(lpost)" 200
+same "listen: nothing failed" "$(X systemctl list-units --failed --plain --no-legend | grep -c .)" 0
+
 # --- latency (item 7): figures, not tests ---------------------------------------------------
 
 sd_truehook | dropin opts
@@ -561,6 +872,18 @@ lat=$(N $LOAD latency "$PORT" "${SYSTEMD_LAT_N:-50}" "$T/good.req")
 note "latency, namespace options and DynamicUser off: $lat"
 rm -f "$DROP/nons.conf"
 undrop opts
+# the same through inhook-listen.socket: one process, no unit per delivery
+sd_truehook inhook-listen.service | ldropin opts
+lstop
+N $LOAD latency "$LPORT" 5 "$T/good.req" > /dev/null
+lat=$(N $LOAD latency "$LPORT" "${SYSTEMD_LAT_N:-50}" "$T/good.req")
+note "latency, inhook-listen.service (Accept=no, one process), /bin/true as hook: $lat"
+case "$lat" in
+*"statuses=200:${SYSTEMD_LAT_N:-50}") ok "latency run, inhook-listen: every delivery 200" ;;
+*) nok "latency run, inhook-listen: every delivery 200" ;;
+esac
+lundrop opts
+lstop
 
 # User= instead of DynamicUser=
 X useradd --system --user-group --home-dir /nonexistent --shell /usr/sbin/nologin inhook
@@ -589,6 +912,10 @@ for d in user rw network; do
 done
 rm -f "$DROP"/*.conf
 X systemctl daemon-reload
+e=$(exposure --offline=true /etc/systemd/system/inhook-listen.service)
+note "exposure of inhook-listen.service (offline, in the container): ${e:-?}"
+check "security: inhook-listen.service exposure ${e:-?} <= 1.0" le1 "$e"
 
 same "at the end: nothing failed" "$(X systemctl list-units --failed --plain --no-legend | grep -v inhook-deploy | grep -c .)" 0
 same "at the end: inhook.socket listening" "$(X systemctl is-active inhook.socket)" active
+same "at the end: inhook-listen.socket listening" "$(X systemctl is-active inhook-listen.socket)" active

@@ -198,9 +198,17 @@ IPAddressDeny=
 EOF
 }
 
-# sd_truehook: a drop-in for inhook@.service (on stdout) whose hook is
-# /bin/true, the shipped ExecStart= otherwise
+# sd_truehook [UNIT]: a drop-in for UNIT (default inhook@.service; a file
+# under systemd/) on stdout whose hook is /bin/true, the shipped ExecStart=
+# otherwise
 sd_truehook() {
 	printf '[Service]\nExecStart=\nExecStart=%s\n' \
-	    "$(sed -n 's/^ExecStart=//p' "$TOP/systemd/inhook@.service" | sed 's| -- .*$| -- /bin/true|')"
+	    "$(sed -n 's/^ExecStart=//p' "$TOP/systemd/${1:-inhook@.service}" | sed 's| -- .*$| -- /bin/true|')"
+}
+
+# sd_listenport ADDR:PORT: a drop-in for inhook-listen.socket (on stdout)
+# that listens on ADDR:PORT instead of the shipped port (the shipped one is
+# inhook.socket's)
+sd_listenport() {
+	printf '[Socket]\nListenStream=\nListenStream=%s\n' "$1"
 }

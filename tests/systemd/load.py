@@ -5,9 +5,10 @@
       opens N connections to 127.0.0.1:PORT at once (one thread each),
       sends the bytes of file REQUEST on each and reads until the server
       closes. Prints one line: "answered=A closed=C reset=R timeout=T
-      error=E statuses=S seconds=X", where A counts HTTP answers (S lists
-      their status codes and counts, "403:12"), C connections closed with no
-      byte, R resets, T connections still open after 10 s.
+      error=E statuses=S seconds=X retry_after=Y", where A counts HTTP
+      answers (S lists their status codes and counts, "403:12"), C
+      connections closed with no byte, R resets, T connections still open
+      after 10 s, Y the answers with a Retry-After header.
   load.py latency PORT N REQUEST
       sends REQUEST N times in turn, each on a new connection, and prints
       "p50=MS p90=MS max=MS statuses=S" (milliseconds, connect to close).
@@ -22,12 +23,13 @@ TIMEOUT = 10
 
 
 def one(port, req):
-    """(kind, status): kind is answered, closed, reset, timeout or error."""
+    """(kind, status, retry_after): kind is answered, closed, reset, timeout
+    or error; retry_after is true when the answer has a Retry-After header."""
     got = b""
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     except OSError as e:
-        return ("error", str(e))
+        return ("error", str(e), False)
     try:
         s.sendall(req)
         while True:
@@ -37,19 +39,21 @@ def one(port, req):
             got += b
     except ConnectionResetError:
         if not got:
-            return ("reset", None)
+            return ("reset", None, False)
     except socket.timeout:
-        return ("timeout", None)
+        return ("timeout", None, False)
     except OSError as e:
         if not got:
-            return ("error", str(e))
+            return ("error", str(e), False)
     finally:
         s.close()
     if not got:
-        return ("closed", None)
+        return ("closed", None, False)
     if got.startswith(b"HTTP/1.1 "):
-        return ("answered", got[9:12].decode("latin-1"))
-    return ("error", repr(got[:40]))
+        head = got.split(b"\r\n\r\n", 1)[0].lower()
+        return ("answered", got[9:12].decode("latin-1"),
+                b"\r\nretry-after:" in head)
+    return ("error", repr(got[:40]), False)
 
 
 def flood(port, n, req):
@@ -66,20 +70,24 @@ def flood(port, n, req):
     secs = time.monotonic() - t0
     kinds = dict.fromkeys(("answered", "closed", "reset", "timeout", "error"), 0)
     statuses = {}
+    retry_after = 0
     for r in results:
-        k, st = r if r else ("timeout", None)
+        k, st, ra = r if r else ("timeout", None, False)
         kinds[k] += 1
         if k == "answered":
             statuses[st] = statuses.get(st, 0) + 1
-    print(" ".join("%s=%d" % kv for kv in kinds.items()) + " statuses=%s seconds=%.1f" % (
-        ",".join("%s:%d" % kv for kv in sorted(statuses.items())) or "-", secs))
+            retry_after += ra
+    print(" ".join("%s=%d" % kv for kv in kinds.items()) +
+          " statuses=%s seconds=%.1f retry_after=%d" % (
+              ",".join("%s:%d" % kv for kv in sorted(statuses.items())) or "-",
+              secs, retry_after))
 
 
 def latency(port, n, req):
     times, statuses = [], {}
     for _ in range(n):
         t0 = time.monotonic()
-        k, st = one(port, req)
+        k, st, _ = one(port, req)
         times.append((time.monotonic() - t0) * 1000)
         key = st if k == "answered" else k
         statuses[key] = statuses.get(key, 0) + 1

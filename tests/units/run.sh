@@ -120,6 +120,22 @@ same "verify: socket and service clean (exit status)" "$rc" 0
 same "verify: socket and service clean (no output)" "$(cat "$T/verify.out")" ""
 [ "$man" = --man=no ] && ok "verify: man page # skip no inhook.8 in the tree yet"
 
+# the Accept=no pair (one inhook process, its own listener)
+for f in inhook-listen.socket inhook-listen.service; do
+	sed "s|^ExecStart=/usr/local/bin/inhook |ExecStart=$INHOOK |" "$SYS/$f" > "$u/$f"
+done
+MANPATH="$T/man" systemd-analyze verify "$man" "$u/inhook-listen.socket" \
+    "$u/inhook-listen.service" > "$T/verify.out" 2>&1
+same "verify: inhook-listen socket and service clean" "$?:$(cat "$T/verify.out")" "0:"
+e=$(exposure "$SYS/inhook-listen.service")
+echo "# exposure of inhook-listen.service: ${e:-?} (at most $MAX_EXPOSURE)"
+check "security: inhook-listen.service exposure ${e:-?} <= $MAX_EXPOSURE" le "${e:-9}" "$MAX_EXPOSURE"
+check "listen socket: Accept=no" has "$SYS/inhook-listen.socket" '^ListenStream=' '^Accept=no$'
+check "listen service: KillMode=mixed, Restart=no, --idle-exit, LoadCredential=" \
+    has "$SYS/inhook-listen.service" '^KillMode=mixed$' '^Restart=no$' \
+    '^ExecStart=/usr/local/bin/inhook --idle-exit [0-9]+ .*--secret-file webhook-secret ' \
+    '^LoadCredential=webhook-secret:/' '^DynamicUser=yes$'
+
 e=$(exposure "$SYS/inhook@.service")
 echo "# exposure of inhook@.service: ${e:-?} (at most $MAX_EXPOSURE)"
 if [ -n "$e" ] && le "$e" "$MAX_EXPOSURE"; then

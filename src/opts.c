@@ -131,6 +131,35 @@ path_ok(const char *p)
 	return 1;
 }
 
+/* Which of valued[] argv[*i] is, and its value (after "=", or the next
+ * argument, consumed). Returns 1 with *k and *val set, 0 when argv[*i] is
+ * none of them, -1 with a message in err when the value is missing. */
+static int
+valued_option(const char *const valued[], int argc, char **argv, int *i,
+              size_t *k, const char **val, char *err, size_t errlen)
+{
+	const char *a = argv[*i];
+	size_t len = 0;
+
+	for (*k = 0; valued[*k]; ++*k) {
+		len = strlen(valued[*k]);
+		if (strncmp(a, valued[*k], len) == 0 &&
+		    (a[len] == '\0' || a[len] == '='))
+			break;
+	}
+	if (!valued[*k])
+		return 0;
+	if (a[len] == '=') {
+		*val = a + len + 1;
+	} else if (*i + 1 < argc) {
+		*val = argv[++*i];
+	} else {
+		snprintf(err, errlen, "%s needs a value", valued[*k]);
+		return -1;
+	}
+	return 1;
+}
+
 /* The delivery options (--async ... --when). Returns 1 when argv[*i] was
  * one (its value consumed), 0 when it is not, -1 with a message in err. */
 static int
@@ -144,7 +173,8 @@ delivery_option(struct config *c, int argc, char **argv, int *i, char *err,
 	};
 	const char *a = argv[*i], *val;
 	unsigned long n;
-	size_t k, len = 0;
+	size_t k;
+	int r;
 
 	for (k = 0; flags[k]; k++)
 		if (strcmp(a, flags[k]) == 0) {
@@ -154,22 +184,9 @@ delivery_option(struct config *c, int argc, char **argv, int *i, char *err,
 				c->respond_output = 1;
 			return 1;
 		}
-	for (k = 0; valued[k]; k++) {
-		len = strlen(valued[k]);
-		if (strncmp(a, valued[k], len) == 0 &&
-		    (a[len] == '\0' || a[len] == '='))
-			break;
-	}
-	if (!valued[k])
-		return 0;
-	if (a[len] == '=') {
-		val = a + len + 1;
-	} else if (*i + 1 < argc) {
-		val = argv[++*i];
-	} else {
-		snprintf(err, errlen, "%s needs a value", valued[k]);
-		return -1;
-	}
+	if ((r = valued_option(valued, argc, argv, i, &k, &val, err,
+	    errlen)) <= 0)
+		return r;
 	switch (k) {
 	case 0:
 		if (opts_number(val, 1, OUTPUT_LIMIT, &n) < 0) {
@@ -234,30 +251,18 @@ listener_option(struct config *c, int argc, char **argv, int *i, char *err,
 	static const unsigned long lo[] = { 0, 1, 1, 0, 0 };
 	static const unsigned long hi[] = { 0, CONNS_LIMIT, CONNS_LIMIT,
 	    IDLE_LIMIT, TIMEOUT_LIMIT };
-	const char *a = argv[*i], *val;
+	const char *val;
 	unsigned long n;
-	size_t k, len = 0;
+	size_t k;
+	int r;
 
-	if (strcmp(a, "--syslog") == 0) {
+	if (strcmp(argv[*i], "--syslog") == 0) {
 		c->syslog = 1;
 		return 1;
 	}
-	for (k = 0; valued[k]; k++) {
-		len = strlen(valued[k]);
-		if (strncmp(a, valued[k], len) == 0 &&
-		    (a[len] == '\0' || a[len] == '='))
-			break;
-	}
-	if (!valued[k])
-		return 0;
-	if (a[len] == '=') {
-		val = a + len + 1;
-	} else if (*i + 1 < argc) {
-		val = argv[++*i];
-	} else {
-		snprintf(err, errlen, "%s needs a value", valued[k]);
-		return -1;
-	}
+	if ((r = valued_option(valued, argc, argv, i, &k, &val, err,
+	    errlen)) <= 0)
+		return r;
 	if (k == 0) {
 		struct listen_addr la;
 		if (c->nlisten == LISTEN_MAX || listen_parse(val, &la) < 0) {
@@ -310,9 +315,9 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	};
 	unsigned long n;
 	const char *val;
-	size_t k, len;
+	size_t k;
 	const char *bad;
-	int i;
+	int i, r;
 
 	memset(c, 0, sizeof *c);
 	c->path = "/webhook";
@@ -362,22 +367,11 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			return -1;
 		if (k)
 			continue;
-		for (k = 0; valued[k]; k++) {
-			len = strlen(valued[k]);
-			if (strncmp(a, valued[k], len) == 0 &&
-			    (a[len] == '\0' || a[len] == '='))
-				break;
-		}
-		if (!valued[k]) {
-			snprintf(err, errlen, "unknown option %.64s", a);
+		if ((r = valued_option(valued, argc, argv, &i, &k, &val, err,
+		    errlen)) < 0)
 			return -1;
-		}
-		if (a[len] == '=') {
-			val = a + len + 1;
-		} else if (i + 1 < argc) {
-			val = argv[++i];
-		} else {
-			snprintf(err, errlen, "%s needs a value", valued[k]);
+		if (r == 0) {
+			snprintf(err, errlen, "unknown option %.64s", a);
 			return -1;
 		}
 		switch (k) {

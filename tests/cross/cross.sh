@@ -5,7 +5,7 @@
 # tests/*/run.sh, and this suite is slow (minutes on a fresh machine).
 #
 # For each ARCH in CROSS_ARCHES (default: arm-linux-gnueabihf
-# mipsel-linux-gnu):
+# mipsel-linux-gnu mips-linux-gnu; big-endian mips is most MIPS routers):
 #   1. libbearssl.a from Debian's own source package (apt-get source
 #      bearssl, into tests/build/cross/src), built with BearSSL's own
 #      makefiles (CONF=Unix, CC/AR/BUILD overridden) into
@@ -37,6 +37,11 @@
 #      checks show only that inhook adds nothing. On MIPS (other signal
 #      numbers) one check is skipped, see arch_info. Everything runs from
 #      launch.c's clean start, as GNU make leaves signals 32 and 33 ignored.
+#   4. the listener under qemu: inhook --listen 127.0.0.1:PORT (a free
+#      port), the signed JobServ sample delivered with curl (200, the
+#      hook's environment, stdin and descriptors), a bad signature on a
+#      second connection (403, the hook not run), then SIGTERM: exit 0
+#      and the log's listening, delivery and stopped lines.
 # Installs what it needs with apt-get when run as root on Debian 12 and,
 # when the machine has no deb-src entry, adds one derived from its own
 # Debian entries (/etc/apt/sources.list.d/inhook-cross-src.sources or
@@ -50,7 +55,7 @@
 cd "$TOP" || exit 1
 X="$TOP/tests/build/cross"
 G="$TOP/tests/golden"
-ARCHES=${CROSS_ARCHES:-"arm-linux-gnueabihf mipsel-linux-gnu"}
+ARCHES=${CROSS_ARCHES:-"arm-linux-gnueabihf mipsel-linux-gnu mips-linux-gnu"}
 HOST_CC=${HOST_CC:-cc}
 JOBS=$(nproc 2>/dev/null || echo 2)
 # The cross build is defined here, not by the caller's environment or by
@@ -77,13 +82,16 @@ arch_info() {
 		QEMU=qemu-arm-static; MACHINE=ARM; DEBARCH=armhf; SAMESIGS=1 ;;
 	mipsel-linux-gnu)
 		QEMU=qemu-mipsel-static; MACHINE="MIPS R3000"; DEBARCH=mipsel; SAMESIGS=0 ;;
+	mips-linux-gnu)
+		# big-endian, as most MIPS routers (OpenWrt's ath79)
+		QEMU=qemu-mips-static; MACHINE="MIPS R3000"; DEBARCH=mips; SAMESIGS=0 ;;
 	*) return 1 ;;
 	esac
 	SYSROOT=/usr/$1
 }
 
 deps() {
-	pkgs="make gcc libc6-dev python3 dpkg-dev xz-utils patch libjsmn-dev qemu-user-static"
+	pkgs="make gcc libc6-dev python3 dpkg-dev xz-utils patch libjsmn-dev qemu-user-static curl"
 	for a in $ARCHES; do
 		arch_info "$a" || continue
 		pkgs="$pkgs gcc-$a libc6-dev-$DEBARCH-cross"
@@ -235,7 +243,7 @@ mask() { sed -n "s/^$2:[[:space:]]*/0x/p" "$1/sig" 2>/dev/null; }
 per_arch() {
 	a=$1
 	if ! arch_info "$a"; then
-		nok "$a: a known target (arm-linux-gnueabihf, mipsel-linux-gnu)"
+		nok "$a: a known target (arm-linux-gnueabihf, mipsel-linux-gnu, mips-linux-gnu)"
 		return
 	fi
 	B="$X/$a"
@@ -419,6 +427,83 @@ per_arch() {
 	else
 		nok "$a: inhook itself ignores SIGPIPE and was started with TSTP, TTOU, WINCH ignored"
 		echo "#   inhook's SigIgn: $pi"
+	fi
+
+	listener "$a" "$wrap"
+}
+
+# free_port: a TCP port free on 127.0.0.1 just now
+free_port() {
+	python3 -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# gone PID: true once PID has exited (a zombie until this shell waits)
+gone() { [ ! -e "/proc/$1/stat" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" = Z ]; }
+
+# listener ARCH WRAPPER: inhook --listen under qemu, delivered to with curl
+# over TCP, then stopped with SIGTERM. The hook is the host's hook.c
+# (native, as above); REMOTE_ADDR and REMOTE_PORT are what TCP adds to the
+# golden environment of the sample.
+listener() {
+	a=$1 w=$2
+	l="$T/$a/listen"
+	mkdir -p "$l"
+	port=$(free_port)
+	if [ -z "$port" ]; then
+		nok "$a: --listen: a free port"
+		return
+	fi
+	# from launch.c's clean start, as the rest (it execs: $! is qemu's)
+	"$T/launch" "$w" --listen "127.0.0.1:$port" --secret-file "$SECRET" -- \
+	    "$T/hook" "$l" < /dev/null > "$l/out" 2> "$l/log" &
+	lpid=$!
+	if wait_for listening "$port"; then
+		ok "$a: --listen 127.0.0.1:$port under qemu: listening"
+	else
+		nok "$a: --listen 127.0.0.1:$port under qemu: listening"
+		indent "$l/log" 10
+		kill -KILL "$lpid" 2>/dev/null
+		wait "$lpid" 2>/dev/null
+		return
+	fi
+	code=$(curl -s --max-time 60 -o "$l/body" -w '%{http_code}' \
+	    -H 'Content-Type: application/json' -H "X-JobServ-Sig: $(sign "$SAMPLE")" \
+	    --data-binary @"$SAMPLE" "http://127.0.0.1:$port/webhook")
+	same "$a: --listen: curl's signed JobServ delivery gets 200" "$code" 200
+	same "$a: --listen: hook ran once" "$(runs "$l")" 1
+	if [ -f "$l/env" ] && grep -qx 'REMOTE_ADDR=127.0.0.1' "$l/env" &&
+	    grep -Eqx 'REMOTE_PORT=[0-9]+' "$l/env" &&
+	    grep -v '^REMOTE_' "$l/env" | LC_ALL=C sort | cmp -s - "$G/jobserv-sample.env"; then
+		ok "$a: --listen: hook's environment: the golden one, REMOTE_ADDR=127.0.0.1, REMOTE_PORT"
+	else
+		nok "$a: --listen: hook's environment: the golden one, REMOTE_ADDR=127.0.0.1, REMOTE_PORT"
+		[ -f "$l/env" ] && LC_ALL=C sort "$l/env" | diff "$G/jobserv-sample.env" - |
+		    head -n 20 | sed 's/^/#   /'
+	fi
+	check "$a: --listen: hook's stdin is the body" cmp -s "$l/stdin" "$SAMPLE"
+	same "$a: --listen: hook's descriptors only 0-2" "$(fds "$l")" "0 1 2 "
+	code=$(curl -s --max-time 60 -o /dev/null -w '%{http_code}' \
+	    -H 'Content-Type: application/json' -H "X-JobServ-Sig: sha256:$(printf '%064d' 0)" \
+	    --data-binary @"$SAMPLE" "http://127.0.0.1:$port/webhook")
+	same "$a: --listen: a bad signature on the next connection gets 403" "$code" 403
+	same "$a: --listen: hook not run for it" "$(runs "$l")" 1
+	kill -TERM "$lpid"
+	if wait_for gone "$lpid"; then
+		wait "$lpid"
+		same "$a: --listen: SIGTERM: exit 0" "$?" 0
+	else
+		nok "$a: --listen: SIGTERM: exit 0 (still running after 10 s)"
+		kill -KILL "$lpid" 2>/dev/null
+		wait "$lpid" 2>/dev/null
+	fi
+	if grep -q "listening on 127.0.0.1:$port\$" "$l/log" &&
+	    grep -q 'status=200 .*hook=exit:0' "$l/log" &&
+	    grep -q 'status=403' "$l/log" && grep -q 'stopped$' "$l/log"; then
+		ok "$a: --listen: log: listening, both deliveries, stopped"
+	else
+		nok "$a: --listen: log: listening, both deliveries, stopped"
+		indent "$l/log" 10
 	fi
 }
 

@@ -81,4 +81,9 @@
 #define USER_NAME_MAX     64      /* --user NAME or GROUP */
 #define USER_LINE_MAX     1024    /* one line of /etc/passwd or /etc/group */
 
+/* PROXY protocol (--proxy-from) */
+#define PROXY_FROM_MAX    16      /* --proxy-from options */
+#define PROXY_V1_MAX      107     /* a v1 line, "PROXY" to CRLF: 400 */
+#define PROXY_V2_LEN_MAX  1024    /* a v2 header's length field (addresses and TLVs): 400 */
+
 #endif

@@ -311,7 +311,8 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 {
 	static const char *const valued[] = {
 		"--secret-file", "--path", "--prefix", "--max-body", "--timeout",
-		"--hook-timeout", "--env", "--scheme", "--tolerance", NULL
+		"--hook-timeout", "--env", "--scheme", "--tolerance",
+		"--proxy-from", NULL
 	};
 	unsigned long n;
 	const char *val;
@@ -428,6 +429,16 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 				return -1;
 			}
 			c->tolerance = (long long)n;
+			break;
+		case 9:
+			if (c->nproxy == PROXY_FROM_MAX ||
+			    cidr_parse(val, &c->proxy_from[c->nproxy]) < 0) {
+				snprintf(err, errlen, "--proxy-from %.64s: want "
+				    "A.B.C.D[/N] or IPV6[/N] with no host bits set, at "
+				    "most %d times", val, PROXY_FROM_MAX);
+				return -1;
+			}
+			c->nproxy++;
 			break;
 		}
 	}

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "cidr.h"
 #include "filter.h"
 #include "limits.h"
 
@@ -46,6 +47,9 @@ struct config {
 	uid_t uid;                  /* and what it names */
 	gid_t gid;
 	int syslog;                 /* --syslog */
+	/* PROXY protocol: see serve.c's read_proxy() and proxy.c */
+	struct cidr proxy_from[PROXY_FROM_MAX];  /* --proxy-from CIDR */
+	unsigned int nproxy;
 };
 
 /* Names inhook itself sets for the hook; --prefix and --env must stay clear

@@ -26,6 +26,12 @@ struct req {
 	int has_peer;
 	char addr[INET6_ADDRSTRLEN];
 	char port[8];
+	unsigned char raw[16];           /* the real peer, 16-byte form (cidr.h) */
+	int proxied;                     /* a PROXY header was read: 1 it named
+	                                  * the client, 2 LOCAL or UNKNOWN */
+	char via_addr[INET6_ADDRSTRLEN]; /* with 1: the real peer (the proxy) */
+	char via_port[8];
+	size_t proxylen;                 /* the header's bytes */
 	int bodyfd;
 	unsigned char *body;
 	size_t bodylen, bodymap;         /* bodymap: bytes mapped at body */

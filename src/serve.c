@@ -19,11 +19,13 @@
 #include <unistd.h>
 
 #include "chunked.h"
+#include "cidr.h"
 #include "hook.h"
 #include "http.h"
 #include "io.h"
 #include "limits.h"
 #include "log.h"
+#include "proxy.h"
 #include "response.h"
 #include "form.h"
 #include "scheme.h"
@@ -73,6 +75,7 @@ peer_env(struct req *q, const char *addr, const char *port)
 		}
 	}
 	io_addr_text(fam, a, q->addr);
+	cidr_addr(fam, a, q->raw);
 	text_num(&t, (long long)n);
 	q->port[t.n] = '\0';
 	return 1;
@@ -103,10 +106,12 @@ peer(struct req *q)
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 		io_addr_text(AF_INET, (const unsigned char *)&s4->sin_addr, q->addr);
+		cidr_addr(AF_INET, (const unsigned char *)&s4->sin_addr, q->raw);
 		pn = ntohs(s4->sin_port);
 	} else {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 		a = (const unsigned char *)&s6->sin6_addr;
+		cidr_addr(AF_INET6, a, q->raw);
 		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
 			io_addr_text(AF_INET, a + 12, q->addr);
 		else
@@ -116,6 +121,88 @@ peer(struct req *q)
 	text_num(&port, pn);
 	q->port[port.n] = '\0';
 	q->has_peer = 1;
+}
+
+/* The client a PROXY header names becomes the peer; the real peer (the
+ * proxy) is kept for the log. An IPv4-mapped IPv6 client is written as
+ * plain IPv4, as peer() does. */
+static void
+proxy_apply(struct req *q, const struct proxy *p)
+{
+	struct text t = { q->port, 0, sizeof q->port - 1 };
+	unsigned char a[16];
+
+	if (p->local) {
+		q->proxied = 2;
+		return;
+	}
+	q->proxied = 1;
+	memcpy(q->via_addr, q->addr, sizeof q->via_addr);
+	memcpy(q->via_port, q->port, sizeof q->via_port);
+	cidr_addr(p->family, p->src, a);
+	if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a))
+		io_addr_text(AF_INET, a + 12, q->addr);
+	else
+		io_addr_text(AF_INET6, a, q->addr);
+	text_num(&t, p->sport);
+	q->port[t.n] = '\0';
+}
+
+/* With --proxy-from and a real peer inside it: reads the PROXY header into
+ * the head buffer within the request's deadline, applies it, and moves what
+ * follows it (the start of the request: the HTTP head now, a TLS handshake
+ * some day) to the buffer's start. A peer outside the ranges, or unknown
+ * (a pipe without a supervisor's variables), is served as it is: its bytes
+ * are HTTP, and a PROXY header from it fails as HTTP, with 400. Returns 0,
+ * a status, or -1 when the peer closed before sending a byte. */
+static int
+read_proxy(struct req *q)
+{
+	struct proxy p;
+	size_t used = 0;
+	ssize_t r;
+	int st;
+
+	if (q->c->nproxy == 0 || !q->has_peer ||
+	    !cidr_match(q->c->proxy_from, q->c->nproxy, q->raw))
+		return 0;
+	for (;;) {
+		st = proxy_parse(head, q->have, &p, &used);
+		if (st == 0)
+			break;
+		if (st != PROXY_MORE) {
+			q->why = "no valid PROXY header from a --proxy-from peer";
+			return st;
+		}
+		r = io_read(0, head + q->have, sizeof head - q->have, q->deadline);
+		if (r == IO_TIMEOUT) {
+			q->why = "deadline passed while reading the PROXY header";
+			return S_REQUEST_TIMEOUT;
+		}
+		if (r <= 0) {
+			q->why = "connection closed inside the PROXY header";
+			return q->have ? S_BAD_REQUEST : -1;
+		}
+		q->have += (size_t)r;
+	}
+	if (used > q->have) {           /* the parser's promise */
+		q->why = "PROXY parser overran the buffer";
+		return S_INTERNAL_ERROR;
+	}
+	proxy_apply(q, &p);
+	q->proxylen = used;
+	q->have -= used;
+	memmove(head, head + used, q->have);
+	return 0;
+}
+
+/* 1 if the head starts as a PROXY header does (from a peer outside
+ * --proxy-from, or with none given): for the log's reason only. */
+static int
+looks_proxy(const unsigned char *b, size_t n)
+{
+	return (n >= 6 && memcmp(b, "PROXY ", 6) == 0) ||
+	    (n >= 12 && memcmp(b, "\r\n\r\n\0\r\nQUIT\n", 12) == 0);
 }
 
 /* Reads until the head is complete. Returns 0, a status, or -1 when the
@@ -399,7 +486,9 @@ out:
 	return st;
 }
 
-/* ADDR:PORT, [ADDR]:PORT for IPv6, or "-". */
+/* ADDR:PORT, [ADDR]:PORT for IPv6, or "-"; after a PROXY header, then
+ * " via=" and the real peer (the proxy) the same way, or " via=local" for
+ * a v2 LOCAL or v1 UNKNOWN header (the peer is then the proxy itself). */
 static void
 peer_text(struct text *t, const struct req *q)
 {
@@ -413,6 +502,15 @@ peer_text(struct text *t, const struct req *q)
 	text_cat(t, q->addr);
 	text_cat(t, v6 ? "]:" : ":");
 	text_cat(t, q->port);
+	if (q->proxied == 2) {
+		text_cat(t, " via=local");
+	} else if (q->proxied == 1) {
+		v6 = strchr(q->via_addr, ':') != NULL;
+		text_cat(t, v6 ? " via=[" : " via=");
+		text_cat(t, q->via_addr);
+		text_cat(t, v6 ? "]:" : ":");
+		text_cat(t, q->via_port);
+	}
 }
 
 /* The request's line: peer=ADDR:PORT method=M target="T" status=N
@@ -530,11 +628,16 @@ serve_read(struct req *q)
 	int st;
 
 	peer(q);
-	st = read_head(q);
+	st = read_proxy(q);
+	if (st == 0)
+		st = read_head(q);
 	if (st < 0)
 		return -1;
 	if (st == 0)
 		st = http_parse(head, q->headlen, &q->r);
+	if (st == S_BAD_REQUEST && !q->why && !q->proxied &&
+	    looks_proxy(head, q->have))
+		q->why = "a PROXY header from a peer outside --proxy-from";
 	if (st && !q->why)
 		q->why = http_why(st);
 	if (st == 0)

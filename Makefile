@@ -133,7 +133,7 @@ demo: deps inhook
 
 # libFuzzer over each parser and over the whole request path: FUZZ_SECONDS
 # per target (default 60), or FUZZ_RUNS executions; FUZZ_TARGETS to pick
-# (http chunked sig scheme json request); FUZZ_REQUEST_CONFIG=small|default
+# (http chunked sig scheme json request proxy); FUZZ_REQUEST_CONFIG=small|default
 # holds the request target to one --max-body.
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -3,7 +3,7 @@
 # (-fsanitize=fuzzer,address,undefined) into tests/build/fuzz-clang and runs
 # it for FUZZ_SECONDS (default 60) seconds, or for FUZZ_RUNS executions when
 # that is set, one target after another, each as a single process.
-#   sh tests/fuzz/fuzz.sh [http|chunked|sig|scheme|json|request ...]
+#   sh tests/fuzz/fuzz.sh [http|chunked|sig|scheme|json|request|proxy ...]
 #   (default: all). request is the whole read/parse/verify path of serve.c
 #   (see tests/fuzz/fuzz_request.c); FUZZ_REQUEST_CONFIG=64, 4096, small or
 #   default pins its --max-body.
@@ -21,9 +21,9 @@ cd "$top" || exit 1
 CLANG=${CLANG:-clang}
 secs=${FUZZ_SECONDS:-60}
 out=tests/build/fuzz-clang
-targets=${*:-http chunked sig scheme json request}
+targets=${*:-http chunked sig scheme json request proxy}
 lib="src/http.c src/chunked.c src/sig.c src/json.c src/payload.c src/env.c \
- src/status.c src/scheme.c"
+ src/status.c src/scheme.c src/proxy.c"
 reqlib=$(ls src/*.c | grep -v '^src/main\.c$')
 wrap="-Wl,--wrap=read,--wrap=write,--wrap=poll,--wrap=getpeername"
 wrap="$wrap,--wrap=clock_gettime,--wrap=memfd_create,--wrap=mmap,--wrap=munmap"
@@ -45,6 +45,7 @@ for t in $targets; do
 	scheme) maxlen=4096 dict=http.dict ;;
 	json) maxlen=16384 dict=json.dict ;;
 	request) maxlen=20000 dict=http.dict ;;
+	proxy) maxlen=1200 dict=proxy.dict ;;      # past 16 + PROXY_V2_LEN_MAX
 	*) echo "fuzz: no target $t" >&2; exit 1 ;;
 	esac
 	bin=$out/fuzz_$t

@@ -19,7 +19,11 @@
  *           after an EINTR, EAGAIN then whole, EPIPE; bits 6-7 == 3: a
  *           fault (aux bit 6: memfd_create fails, else mmap fails).
  *   byte 1  aux: bits 0-3 the peer (getpeername's answer or the
- *           TCPREMOTEIP/PORT variables).
+ *           TCPREMOTEIP/PORT variables); bit 7 --proxy-from 192.0.2.0/24,
+ *           2001:db8::/32 and 10.0.0.0/8 (peers 1, 2, 3, 8, 9 and 10 are
+ *           inside); with it in structured mode, bits 4-5 the PROXY header
+ *           put before the request (v1 TCP4, v1 TCP6, v2 TCP4 with TLVs,
+ *           v2 LOCAL). In raw mode the input's own bytes are the header.
  *   byte 2  n: the last n bytes of the input are the read script.
  *   then    raw: the bytes the peer sends; structured: the program that
  *           build() reads to make a request (see there).
@@ -39,6 +43,9 @@
  * FUZZ_REQUEST_CONFIG=64|4096|default|small forces --max-body (small: 64
  * or 4096 by cfg bit 0), so that one corpus serves separate runs.
  *
+ * With --proxy-from, also: a header is applied only for a peer inside;
+ * the client it names is REMOTE_ADDR/PORT; a header (structured) from a
+ * peer outside is never accepted; -1 only when nothing but a header came.
  * Invariants: the status is one serve_read documents (and 408, 500 only
  * when the fake clock passed the deadline, a fault or a failing write was
  * injected), q->why set with it; -1 only before any byte was read; the reads were intercepted and
@@ -415,7 +422,7 @@ __wrap_munmap(void *addr, size_t len)
 
 static char dir[] = "/tmp/fuzz-request.XXXXXX";
 static char secret_path[2][64];
-static struct config configs[3][2];     /* [max-body][all schemes, jobserv] */
+static struct config configs[3][2][2]; /* [max-body][all schemes, jobserv][proxy] */
 static int forced = -1;                 /* FUZZ_REQUEST_CONFIG */
 static unsigned char std_key[2][64];    /* Standard Webhooks keys, decoded */
 static size_t std_klen[2];
@@ -429,16 +436,17 @@ cleanup(void)
 }
 
 static void
-make_config(struct config *c, const char *max, int all)
+make_config(struct config *c, const char *max, int all, int proxy)
 {
-	static char *argv[3][2][32];
-	static char maxs[3][2][16];
+	static char *argv[12][40];
+	static char maxs[12][16];
 	static int used;
-	char **a = argv[used / 2][used % 2], err[200];
+	char **a = argv[used], err[200];
 	int n = 0, k = used;
 
 	used++;
-	snprintf(maxs[k / 2][k % 2], sizeof maxs[0][0], "%s", max);
+	need(used <= 12);
+	snprintf(maxs[k], sizeof maxs[0], "%s", max);
 	a[n++] = "inhook";
 	a[n++] = "--secret-file";
 	a[n++] = secret_path[0];
@@ -446,7 +454,15 @@ make_config(struct config *c, const char *max, int all)
 	a[n++] = secret_path[1];
 	if (max[0]) {
 		a[n++] = "--max-body";
-		a[n++] = maxs[k / 2][k % 2];
+		a[n++] = maxs[k];
+	}
+	if (proxy) {
+		a[n++] = "--proxy-from";
+		a[n++] = "192.0.2.0/24";
+		a[n++] = "--proxy-from";
+		a[n++] = "2001:db8::/32";
+		a[n++] = "--proxy-from";
+		a[n++] = "10.0.0.0/8";
 	}
 	if (all) {
 		a[n++] = "--scheme";
@@ -504,13 +520,16 @@ setup(void)
 		need(std_klen[i] > 0 && std_klen[i] < sizeof std_key[i]);
 	}
 	atexit(cleanup);
-	make_config(&configs[0][0], "64", 1);
-	make_config(&configs[0][1], "64", 0);
-	make_config(&configs[1][0], "4096", 1);
-	make_config(&configs[1][1], "4096", 0);
-	make_config(&configs[2][0], "", 1);
-	make_config(&configs[2][1], "", 0);
-	need(configs[2][0].max_body == BODY_DEFAULT);
+	for (i = 0; i < 2; i++) {
+		make_config(&configs[0][0][i], "64", 1, (int)i);
+		make_config(&configs[0][1][i], "64", 0, (int)i);
+		make_config(&configs[1][0][i], "4096", 1, (int)i);
+		make_config(&configs[1][1][i], "4096", 0, (int)i);
+		make_config(&configs[2][0][i], "", 1, (int)i);
+		make_config(&configs[2][1][i], "", 0, (int)i);
+	}
+	need(configs[2][0][0].max_body == BODY_DEFAULT);
+	need(configs[2][0][1].nproxy == 3 && configs[2][0][0].nproxy == 0);
 	setenv("INHOOK_NOW", NOW, 1);
 	unsetenv("CREDENTIALS_DIRECTORY");
 	unsetenv("SOCAT_PEERADDR");
@@ -1105,7 +1124,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned cfg = size > 0 ? data[0] : 0, aux = size > 1 ? data[1] : 0;
 	size_t nops = size > 2 ? data[2] : 0, body = size > 3 ? size - 3 : 0;
 	const struct config *c;
-	int which, all, structured, st, fd0, fds = 0, sampled, pe;
+	static const struct { const char *h; size_t n; const char *addr, *port; }
+	    hdrs[4] = {
+		{ "PROXY TCP4 192.0.2.77 198.51.100.1 4321 443\r\n", 45,
+		  "192.0.2.77", "4321" },
+		{ "PROXY TCP6 2001:db8::77 2001:db8::1 1 80\r\n", 42,
+		  "2001:db8::77", "1" },
+		{ "\r\n\r\n\0\r\nQUIT\n\x21\x11\x00\x12"
+		  "\xc6\x33\x64\x09\xc0\x00\x02\x01\xff\xff\x01\xbb"
+		  "\x04\x00\x00\x01\x00\x00", 34, "198.51.100.9", "65535" },
+		{ "\r\n\r\n\0\r\nQUIT\n\x20\x00\x00\x00", 16, NULL, NULL },
+	};
+	int which, all, structured, st, fd0, fds = 0, sampled, pe, proxy, inside;
+	int hdr = -1;
 	const char *why = NULL;
 	size_t i;
 
@@ -1118,7 +1149,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (forced >= 0)
 		which = forced == 3 ? (int)(cfg & 1) : forced;
 	all = !((cfg >> 3) & 1);
-	c = &configs[which][!all];
+	proxy = aux >> 7;
+	c = &configs[which][!all][proxy];
 	structured = (cfg >> 2) & 1;
 	if (nops > body)
 		nops = body;
@@ -1133,6 +1165,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	H.memfd = -1;
 	H.clock_ms = 1000000;
 	pe = H.peer >= 8 ? H.peer - 8 : 7;
+	inside = proxy && (H.peer == 1 || H.peer == 2 || H.peer == 3 ||
+	    H.peer == 8 || H.peer == 9 || H.peer == 10);
 	if (peers[pe][0]) {
 		setenv("TCPREMOTEIP", peers[pe][0], 1);
 		setenv("TCPREMOTEPORT", peers[pe][1], 1);
@@ -1143,6 +1177,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stream.n = 0;
 	if (structured) {
 		struct prog g = { data + 3, body, 0 };
+		if (proxy) {
+			hdr = (int)(aux >> 4) & 3;
+			need(hdrs[hdr].h[0] != 'P' || hdrs[hdr].h[hdrs[hdr].n - 1] == '\n');
+			put(&stream, hdrs[hdr].h, hdrs[hdr].n);
+		}
 		build(&g, c, all, H.wmode == 3, H.fault, &stream, H.marks,
 		    &w);
 	} else {
@@ -1181,7 +1220,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	need(q.have <= H.bytes && q.headlen <= q.have);
 	need(documented(st));
 	need(st == 0 || st == -1 || q.why != NULL);
-	need(st != -1 || H.bytes == 0);
+	need(st != -1 || H.bytes == q.proxylen);
+	need(!q.proxied || inside);
+	need(q.proxied || q.proxylen == 0);
+	if (hdr >= 0 && !inside)
+		need(st != 0);          /* a header from outside: never accepted */
+	if (hdr >= 0 && inside && q.proxied) {
+		need(q.proxylen == hdrs[hdr].n);
+		need(hdrs[hdr].addr ? q.proxied == 1 &&
+		    strcmp(q.addr, hdrs[hdr].addr) == 0 &&
+		    strcmp(q.port, hdrs[hdr].port) == 0 : q.proxied == 2);
+	}
 	need(st != S_REQUEST_TIMEOUT || H.stalled);
 	need(st != S_INTERNAL_ERROR || H.faulted || H.wfailed);
 	need(q.bodylen <= c->max_body);
@@ -1202,7 +1251,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (st == 0 && q.r.method != M_POST)
 		need(q.body == NULL && q.bodyfd < 0);
-	if (structured && w.clean && !H.disrupted) {
+	if (structured && w.clean && !H.disrupted && (hdr < 0 || inside)) {
 		need(st == w.st);
 		if (w.expect && !H.wfailed)
 			need(H.wlen == 25 &&
@@ -1210,7 +1259,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!w.expect)
 			need(H.writes == 0);
 	}
-	if (structured && w.clean && !H.disrupted && st == 0) {
+	if (structured && w.clean && !H.disrupted && st == 0 &&
+	    (hdr < 0 || inside)) {
 		need(q.bodylen == w.body.n);
 		need(q.bodylen == 0 || memcmp(q.body, w.body.p, q.bodylen) == 0);
 		need(q.secret_index == w.key);

@@ -11,9 +11,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 CC=${CC:-cc}
 out=${UNIT_DIR:-tests/build}/fuzz
-targets="http chunked sig scheme json request"
+targets="http chunked sig scheme json request proxy"
 lib="src/http.c src/chunked.c src/sig.c src/json.c src/payload.c src/env.c \
- src/status.c src/scheme.c"
+ src/status.c src/scheme.c src/proxy.c"
 # fuzz_request: every module but main.c, with the calls on fds 0 and 1
 # (and the clock and mappings) routed to the target's own functions
 reqlib=$(ls src/*.c | grep -v '^src/main\.c$')

@@ -400,3 +400,61 @@ for mb, m in ((MB64, 64), (MB4096, 4096), (MBDEF, 1 << 20)):
         b"\xfa\xf7" + REST)
 for k, v in request.items():
     put("request", k, v)
+
+# ---- proxy: PROXY protocol headers (v1, v2) followed by a request
+SIG2 = b"\r\n\r\n\0\r\nQUIT\n"
+GET = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+IN4 = bytes([192, 0, 2, 7, 198, 51, 100, 1, 0xdc, 0x04, 0x01, 0xbb])
+IN6 = (bytes([0x20, 1, 0xd, 0xb8]) + bytes(11) + b"\x07" +
+       bytes([0x20, 1, 0xd, 0xb8]) + bytes(11) + b"\x01" + b"\x00\x01\x00\x50")
+
+
+def v2(cmd, fam, block):
+    return SIG2 + bytes([0x20 | cmd, fam]) + len(block).to_bytes(2, "big") + block
+
+
+proxy = {
+    "v1-tcp4": b"PROXY TCP4 192.0.2.7 198.51.100.1 56324 443\r\n" + GET,
+    "v1-tcp6": b"PROXY TCP6 2001:db8::7 2001:db8::1 1 80\r\n" + GET,
+    "v1-tcp6-mapped": b"PROXY TCP6 ::ffff:192.0.2.1 ::1 2 3\r\n" + GET,
+    "v1-tcp6-full": b"PROXY TCP6 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff ::1 65535 0\r\n",
+    "v1-unknown": b"PROXY UNKNOWN\r\n" + GET,
+    "v1-unknown-rest": b"PROXY UNKNOWN 1.2.3.4 5.6.7.8 1 2\r\n",
+    "v1-port-too-big": b"PROXY TCP4 1.2.3.4 5.6.7.8 65536 2\r\n",
+    "v1-lowercase": b"PROXY tcp4 1.2.3.4 5.6.7.8 1 2\r\n",
+    "v1-truncated": b"PROXY TCP4 192.0.2.7 198.5",
+    "v2-tcp4": v2(1, 0x11, IN4) + GET,
+    "v2-tcp6": v2(1, 0x21, IN6) + GET,
+    "v2-tlvs": v2(1, 0x11, IN4 + b"\x04\x00\x00\x05\x00\x03abc\x01\x00\x02h2") + GET,
+    "v2-local": v2(0, 0x00, b"") + GET,
+    "v2-local-block": v2(0, 0x11, IN4) + GET,
+    "v2-unspec-proxy": v2(1, 0x00, b""),
+    "v2-udp": v2(1, 0x12, IN4),
+    "v2-tlv-overrun": v2(1, 0x11, IN4 + b"\x04\x00\x09ab"),
+    "v2-longest": v2(1, 0x11, IN4 + b"\x04" + (1024 - 15).to_bytes(2, "big") + bytes(1024 - 15)),
+    "http": GET,
+}
+for k, v in proxy.items():
+    put("proxy", k, v)
+
+# ---- request through --proxy-from (aux bit 7): structured, each header
+# (aux bits 4-5) from a peer inside (1: 192.0.2.1, 9: ::ffff:10.0.0.1 from
+# TCPREMOTEIP) and outside (4: ::); raw, the fuzzer's own header
+PROXYCFG = 0x80
+for h, hn in enumerate(["v1-tcp4", "v1-tcp6", "v2-tcp4-tlv", "v2-local"]):
+    for peer, pn in ((1, "inside"), (9, "inside-env"), (4, "outside")):
+        put("request", "st-proxy-%s-%s" % (hn, pn),
+            rq(MB4096 | STRUCT, prog(0, 0x10, 0), aux=PROXYCFG | h << 4 | peer))
+    put("request", "st-proxy-%s-chunked-bytewise" % hn,
+        rq(MB4096 | STRUCT, prog(0, 0x11, 0, more=b"\x02\x41\x01\x42\x00"),
+           b"\x00" * 60 + REST, aux=PROXYCFG | h << 4 | 2))
+for name, hdr in (("v1", b"PROXY TCP4 192.0.2.5 10.0.0.1 4444 80\r\n"),
+                  ("v2", v2(1, 0x21, IN6)), ("v2-local", v2(0, 0, b"")),
+                  ("bad", b"PROXY TCP4 192.0.2.5 10.0.0.1 4444 99999\r\n"),
+                  ("alone", b"PROXY UNKNOWN\r\n")):
+    body = b'{"a":1}'
+    r = b"" if name == "alone" else post(body=body)
+    put("request", "raw-proxy-%s" % name, rq(MB4096, hdr + r, b"\x05\x00\x03" + REST,
+                                            aux=PROXYCFG | 8))
+put("request", "raw-proxy-stall", rq(MB4096, b"PROXY TCP4 192.0.2.5 10.0", b"\x03\xf3",
+                                     aux=PROXYCFG | 1))

@@ -2,9 +2,9 @@
 # Installs, on Debian and as root, what building and testing inhook needs.
 # Quiet when everything is there; says what is missing otherwise.
 # musl-tools, dpkg-dev: make static (container/musl-static.sh). podman, runc:
-# tests/container. Not busybox-static, which conflicts with busybox: that
+# tests/container. haproxy: tests/proxy. Not busybox-static, which conflicts with busybox: that
 # suite takes its static /bin/busybox from the .deb (apt-get download).
-pkgs="gcc make libbearssl-dev libjsmn-dev curl python3 python3-requests xinetd systemd valgrind cppcheck ucspi-tcp ipsvd socat busybox strace musl-tools dpkg-dev podman runc"
+pkgs="gcc make libbearssl-dev libjsmn-dev curl python3 python3-requests xinetd systemd valgrind cppcheck ucspi-tcp ipsvd socat busybox strace musl-tools dpkg-dev podman runc haproxy"
 [ -n "$INHOOK_DEPS_EXTRA" ] && pkgs="$pkgs $INHOOK_DEPS_EXTRA"
 missing=""
 for p in $pkgs; do

@@ -52,6 +52,7 @@ static const char usage[] =
 "  --max-per-source N   from one address (16; then 503)\n"
 "  --idle-exit SECS     exit when idle that long (0: never)\n"
 "  --stop-timeout SECS  on SIGTERM, hooks killed after (8; 503)\n"
+"  --proxy-from CIDR    expect a PROXY v1/v2 header from there; repeatable (400)\n"
 "  --async              202 once the hook started (500 if it cannot start)\n"
 "  --respond-output     the hook's stdout as the body, up to\n"
 "  --max-output BYTES   (65536)\n"

@@ -5,11 +5,16 @@
  * SIGTERM and SIGINT are passed on to the command, so a server can be
  * stopped and still be accounted for.
  *
- * usage: rusage [-n COUNT] OUTFILE COMMAND [ARG...]
+ * usage: rusage [-n COUNT] [-g CGROUPDIR] OUTFILE COMMAND [ARG...]
  * With -n (1..100000), runs COMMAND COUNT times, one after another, as a
  * per-connection supervisor would; when standard input is a regular file
  * it is rewound before each run, so each run reads the same request. Stops
  * at the first run that does not exit 0.
+ * With -g, each run's process joins the control group CGROUPDIR (writes
+ * its pid to CGROUPDIR/cgroup.procs) before it executes COMMAND, so that
+ * everything COMMAND starts is counted there too, reaped or not (the
+ * group's cpu.stat, cgroup v2); a run that cannot join ends with
+ * status 111.
  * OUTFILE gets one line, totals over the runs:
  *   user_us=N sys_us=N cpu_us=N maxrss_kb=N minflt=N majflt=N wall_us=N
  *   runs=N status=N
@@ -39,6 +44,29 @@ pass_on(int sig)
 		kill((pid_t)child_pid, sig);
 }
 
+/* Moves this process into the control group at dir. */
+static int
+join(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+	int bad;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/cgroup.procs", dir) >= sizeof path) {
+		fprintf(stderr, "rusage: %s: name too long\n", dir);
+		return -1;
+	}
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	bad = fclose(f) != 0;
+	if (bad)
+		perror(path);
+	return bad ? -1 : 0;
+}
+
 static long long
 now_us(void)
 {
@@ -63,18 +91,27 @@ main(int argc, char **argv)
 	long long t0, user = 0, sys = 0;
 	long maxrss = 0, minflt = 0, majflt = 0, count = 1, runs;
 	int st, code = 0, rewind_in, a = 1;
+	const char *cgroup = NULL;
 	char *end;
 	pid_t pid;
 	FILE *f;
 
-	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
-		count = strtol(argv[2], &end, 10);
-		if (*end || count < 1 || count > COUNT_MAX)
-			count = 0;
-		a = 3;
+	for (;;) {
+		if (argc - a > 2 && strcmp(argv[a], "-n") == 0) {
+			count = strtol(argv[a + 1], &end, 10);
+			if (*end || count < 1 || count > COUNT_MAX)
+				count = 0;
+			a += 2;
+		} else if (argc - a > 2 && strcmp(argv[a], "-g") == 0) {
+			cgroup = argv[a + 1];
+			a += 2;
+		} else {
+			break;
+		}
 	}
 	if (argc - a < 2 || count == 0) {
-		fputs("usage: rusage [-n COUNT] OUTFILE COMMAND [ARG...]\n", stderr);
+		fputs("usage: rusage [-n COUNT] [-g CGROUPDIR] OUTFILE COMMAND [ARG...]\n",
+		    stderr);
 		return 100;
 	}
 	rewind_in = fstat(0, &st0) == 0 && S_ISREG(st0.st_mode);
@@ -96,6 +133,8 @@ main(int argc, char **argv)
 		if (pid == 0) {
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
+			if (cgroup && join(cgroup) < 0)
+				_exit(111);
 			execvp(argv[a + 1], argv + a + 1);
 			perror(argv[a + 1]);
 			_exit(127);

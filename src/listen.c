@@ -295,7 +295,11 @@ limit_log(const char *what, int n, const unsigned char *key)
 	    key ? " by " : "", key ? a : "");
 }
 
-/* Accepts what is waiting on fd and forks for each, while slots last. */
+static int reap(const struct config *c);
+
+/* Accepts what is waiting on fd and forks for each, while slots last.
+ * Children that have ended are reaped before each count: under load a
+ * burst of connections comes before the SIGCHLD of those just answered. */
 static void
 take(const struct config *c, int fd, long long *pause_until)
 {
@@ -319,6 +323,7 @@ take(const struct config *c, int fd, long long *pause_until)
 			return;         /* EAGAIN, ECONNABORTED, EINTR... */
 		}
 		peer_key(&ss, key);
+		reap(c);
 		for (i = same = 0, free_slot = -1; i < c->max_conns; i++) {
 			if (slots[i].pid == 0) {
 				if (free_slot < 0)

@@ -179,6 +179,39 @@ check "--max-per-source: logged as a limit and per refusal" sh -c \
      grep -q 'status=503 .*reason=\"over --max-per-source\"' '$T/src.log'"
 kill "$LPID"; wait "$LPID"
 
+# a client that never holds more than 8 connections, reconnecting as fast
+# as it can, is not refused with --max-per-source 12: children that have
+# ended are reaped before the count, not only at the next SIGCHLD (before
+# that fix, a quarter of these got 503)
+rawpost "$B" > "$T/req"
+start burst --listen 127.0.0.1:0 --max-per-source 12 --secret-file "$SECRET" -- /bin/true
+python3 - "$PORT" "$T/req" > "$T/burst" <<'PY'
+import socket, sys, threading
+port, req = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+codes = {}
+lock = threading.Lock()
+def worker():
+    for _ in range(75):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(req)
+        got = b""
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+        s.close()
+        code = got[9:12].decode() or "none"
+        with lock:
+            codes[code] = codes.get(code, 0) + 1
+ts = [threading.Thread(target=worker) for _ in range(8)]
+for t in ts: t.start()
+for t in ts: t.join(60)
+print(" ".join("%s:%d" % kv for kv in sorted(codes.items())))
+PY
+same "600 deliveries, 8 at a time, --max-per-source 12: all 200" "$(cat "$T/burst")" "200:600"
+kill "$LPID"; wait "$LPID"
+
 start zomb --listen 127.0.0.1:0 --max-per-source 40 --secret-file "$SECRET" -- /bin/true
 i=0 cp=""; while [ $i -lt 40 ]; do post "$(URL4)" > /dev/null & cp="$cp $!"; i=$((i + 1)); done
 for p in $cp; do wait "$p"; done

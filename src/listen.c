@@ -31,10 +31,15 @@ struct slot {
 	pid_t pid;              /* 0: free */
 	unsigned char addr[16]; /* the peer; IPv4 as ::ffff:a.b.c.d */
 	int refused;            /* a 503 child, not a delivery */
+	int open;               /* its connection is not closed yet */
 };
 
 static struct slot slots[CONNS_LIMIT];
 static int nkids, nsock, sock[LISTEN_MAX];
+/* Each child writes its PID here once its connection is closed: a child
+ * that has answered may take a while to end (a loaded machine, an --async
+ * hook), and --max-per-source counts open connections, not processes. */
+static int closed_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t got_term, got_chld;
 
 static void
@@ -257,6 +262,8 @@ child(const struct config *c, int conn, int refuse)
 	sigset_t term;
 
 	close_sockets();
+	close(closed_pipe[0]);
+	serve_closed_fd = closed_pipe[1];
 	setpgid(0, 0);          /* a terminal's ^C is for the parent */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -297,6 +304,22 @@ limit_log(const char *what, int n, const unsigned char *key)
 
 static int reap(const struct config *c);
 
+/* Reads the PIDs of children whose connection is closed. */
+static void
+note_closed(const struct config *c)
+{
+	pid_t pids[64];
+	ssize_t r;
+	size_t k;
+	int i;
+
+	while ((r = read(closed_pipe[0], pids, sizeof pids)) > 0)
+		for (k = 0; k < (size_t)r / sizeof pids[0]; k++)
+			for (i = 0; i < c->max_conns; i++)
+				if (slots[i].pid == pids[k])
+					slots[i].open = 0;
+}
+
 /* Accepts what is waiting on fd and forks for each, while slots last.
  * Children that have ended are reaped before each count: under load a
  * burst of connections comes before the SIGCHLD of those just answered. */
@@ -324,11 +347,12 @@ take(const struct config *c, int fd, long long *pause_until)
 		}
 		peer_key(&ss, key);
 		reap(c);
+		note_closed(c);
 		for (i = same = 0, free_slot = -1; i < c->max_conns; i++) {
 			if (slots[i].pid == 0) {
 				if (free_slot < 0)
 					free_slot = i;
-			} else if (!slots[i].refused &&
+			} else if (!slots[i].refused && slots[i].open &&
 			    memcmp(slots[i].addr, key, 16) == 0) {
 				same++;
 			}
@@ -346,6 +370,7 @@ take(const struct config *c, int fd, long long *pause_until)
 		setpgid(pid, pid);
 		slots[free_slot].pid = pid;
 		slots[free_slot].refused = same >= c->max_per_source;
+		slots[free_slot].open = 1;
 		memcpy(slots[free_slot].addr, key, 16);
 		if (++nkids == c->max_conns)
 			limit_log("--max-conns", c->max_conns, NULL);
@@ -427,6 +452,10 @@ listen_run(const struct config *c, const int *fds, int n)
 
 	if ((st = open_sockets(c, fds, n)) != 0)
 		return st;
+	if (pipe2(closed_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		log_line(LOG_ERR, "cannot make a pipe: %s", strerror(errno));
+		return 111;
+	}
 	if (c->user && user_drop(c->uid, c->gid) < 0) {
 		log_line(LOG_ERR, "--user %s: %s", c->user, strerror(errno));
 		return 111;

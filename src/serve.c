@@ -660,6 +660,21 @@ serve_release(struct req *q)
 	q->bodyfd = -1;
 }
 
+int serve_closed_fd = -1;
+
+/* The connection is closed: tell the listener, when there is one. */
+static void
+closed(void)
+{
+	pid_t pid = getpid();
+
+	if (serve_closed_fd < 0)
+		return;
+	(void)!write(serve_closed_fd, &pid, sizeof pid);
+	close(serve_closed_fd);
+	serve_closed_fd = -1;
+}
+
 /* fds 0 and 1 are the connection. */
 int
 serve_conn(const struct config *c)
@@ -677,6 +692,7 @@ serve_conn(const struct config *c)
 		peer_text(&t, &q);
 		text_cat(&t, " closed before sending a request");
 		log_text(LOG_INFO, line, t.n);
+		closed();
 		return 0;
 	}
 	if (st == 0 && q.r.method == M_POST)
@@ -686,6 +702,7 @@ serve_conn(const struct config *c)
 	if (!q.pending)
 		log_request(&q);
 	io_staged_close(0, 1);
+	closed();
 	if (q.pending) {
 		detach();
 		deliver_finish(&q);
@@ -711,6 +728,7 @@ serve_refuse(const struct config *c)
 	wrote = answer(&q);
 	log_request(&q);
 	io_staged_close(0, 1);
+	closed();
 	return wrote < 0 ? 111 : 0;
 }
 

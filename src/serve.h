@@ -22,4 +22,8 @@ int serve_conn(const struct config *c);
  * the request, logs it, and closes. Returns 0 or 111 as serve_conn. */
 int serve_refuse(const struct config *c);
 
+/* Where serve_conn and serve_refuse write their PID once the connection
+ * is closed (the listener's pipe, in its children), or -1. */
+extern int serve_closed_fd;
+
 #endif

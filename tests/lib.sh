@@ -90,3 +90,16 @@ stop_pids() {
 SANENV=""
 [ -n "$INHOOK_SANITIZE" ] &&
     SANENV="ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}"
+
+# start_listener NAME ARGS...: starts inhook ARGS (a listener) in the background with
+# its stderr in $T/NAME.log; sets LPID, and PORT to the first port it
+# listens on (from its "listening on" line: --listen ADDR:0 works)
+start_listener() {
+	_n=$1; shift
+	: > "$T/$_n.log"
+	env $SANENV "$INHOOK" "$@" 2> "$T/$_n.log" &
+	LPID=$!
+	PIDS="$PIDS $LPID"
+	wait_for grep -q 'listening on' "$T/$_n.log" || { cat "$T/$_n.log"; return 1; }
+	PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$T/$_n.log" | head -n 1)
+}

@@ -10,18 +10,6 @@ B="$SAMPLE"
 SIG=$(sign "$B")
 CURL="curl -s --max-time 30"
 
-# start NAME ARGS...: starts inhook ARGS in the background with its stderr
-# in $T/NAME.log; sets LPID, and PORT to the first port it listens on.
-start() {
-	_n=$1; shift
-	: > "$T/$_n.log"
-	env $SANENV "$INHOOK" "$@" 2> "$T/$_n.log" &
-	LPID=$!
-	PIDS="$PIDS $LPID"
-	wait_for grep -q 'listening on' "$T/$_n.log" || { cat "$T/$_n.log"; return 1; }
-	PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$T/$_n.log" | head -n 1)
-}
-
 # post URL [SIG]: prints the status of a signed POST of the sample
 post() {
 	$CURL -o /dev/null -w '%{http_code}' -H "X-JobServ-Sig: ${2:-$SIG}" \
@@ -50,7 +38,7 @@ H="$T/h"; mkhook "$H"
 URL4() { echo "http://127.0.0.1:$PORT/webhook"; }
 
 # --- addresses -------------------------------------------------------------
-start dual --listen :0 --secret-file "$SECRET" -- "$H/hook"
+start_listener dual --listen :0 --secret-file "$SECRET" -- "$H/hook"
 same "':PORT' IPv4 client" "$(post "$(URL4)")" 200
 same "':PORT' IPv6 client" "$(post "http://[::1]:$PORT/webhook")" 200
 same "':PORT' the hook got the payload" "$(grep '^WEBHOOK_BUILD_ID=' "$H/env")" "WEBHOOK_BUILD_ID=67"
@@ -61,19 +49,19 @@ check "log: listening, stopping, stopped" sh -c "grep -q 'listening on \[::\]:' 
 check "log: one line per delivery, on stderr" test "$(grep -c 'status=200' "$T/dual.log")" -eq 2
 
 for a in 0.0.0.0 127.0.0.1; do
-	start v4 --listen "$a:0" --secret-file "$SECRET" -- "$H/hook"
+	start_listener v4 --listen "$a:0" --secret-file "$SECRET" -- "$H/hook"
 	same "'$a:PORT' delivery" "$(post "$(URL4)")" 200
 	kill "$LPID"; wait "$LPID"
 done
-start v6 --listen '[::1]:0' --secret-file "$SECRET" -- "$H/hook"
+start_listener v6 --listen '[::1]:0' --secret-file "$SECRET" -- "$H/hook"
 same "'[::1]:PORT' delivery" "$(post "http://[::1]:$PORT/webhook")" 200
 same "'[::1]:PORT' no IPv4" "$(post "$(URL4)")" 000
 kill "$LPID"; wait "$LPID"
 # [::]:PORT is IPv6 only, so that 0.0.0.0:PORT can sit beside it
-start two --listen '[::]:0' --secret-file "$SECRET" -- "$H/hook"
+start_listener two --listen '[::]:0' --secret-file "$SECRET" -- "$H/hook"
 p6=$PORT
 kill "$LPID"; wait "$LPID"
-start two --listen "[::]:$p6" --listen "0.0.0.0:$p6" --secret-file "$SECRET" -- "$H/hook"
+start_listener two --listen "[::]:$p6" --listen "0.0.0.0:$p6" --secret-file "$SECRET" -- "$H/hook"
 same "'[::]:P' and '0.0.0.0:P' together: IPv6" "$(post "http://[::1]:$p6/webhook")" 200
 same "'[::]:P' and '0.0.0.0:P' together: IPv4" "$(post "http://127.0.0.1:$p6/webhook")" 200
 kill "$LPID"; wait "$LPID"
@@ -83,14 +71,14 @@ for bad in 9000 localhost:9000 '[::1]9000' :70000 127.0.0.1: '[::1:9000' 1.2.3:8
 	same "--listen '$bad' refused (100)" "$?" 100
 done
 check "--listen error names the forms" grep -q 'want :PORT, IPV4:PORT or \[IPV6\]:PORT' "$T/bad"
-start busy --listen 127.0.0.1:0 --secret-file "$SECRET" -- "$H/hook"
+start_listener busy --listen 127.0.0.1:0 --secret-file "$SECRET" -- "$H/hook"
 "$INHOOK" --listen "127.0.0.1:$PORT" --secret-file "$SECRET" -- "$H/hook" 2>"$T/inuse" </dev/null
 same "a port in use: exit 111" "$?" 111
 check "a port in use: says why" grep -q "cannot listen on 127.0.0.1:$PORT: Address already in use" "$T/inuse"
 kill "$LPID"; wait "$LPID"
 
 # --- the per-connection path: the parent reads nothing, holds no secret -----
-start strace --listen 127.0.0.1:0 --secret-file "$SECRET" -- "$H/hook"
+start_listener strace --listen 127.0.0.1:0 --secret-file "$SECRET" -- "$H/hook"
 if command -v strace >/dev/null && [ -z "$INHOOK_SANITIZE" ]; then
 	strace -q -y -p "$LPID" -e trace=read,readv,recvfrom,recvmsg,pread64,openat,accept4 -o "$T/strace" &
 	spid=$!
@@ -131,7 +119,7 @@ kill "$LPID"; wait "$LPID"
 
 # --- secret rotation: each connection reads the file ---------------------------
 cp "$SECRET" "$T/rot"
-start rot --listen 127.0.0.1:0 --secret-file "$T/rot" -- "$H/hook"
+start_listener rot --listen 127.0.0.1:0 --secret-file "$T/rot" -- "$H/hook"
 same "rotation: old secret before" "$(post "$(URL4)")" 200
 echo NewSecretAfterRotation > "$T/rot.new"; chmod 600 "$T/rot.new"; mv "$T/rot.new" "$T/rot"
 NEWSIG=$("$INHOOK" sign --secret-file "$T/rot" "$B")
@@ -141,7 +129,7 @@ check "rotation: same listener, no restart" kill -0 "$LPID"
 rm "$T/rot"
 same "secret file gone: 500" "$(post "$(URL4)")" 500
 kill "$LPID"; wait "$LPID"
-start nosec --listen 127.0.0.1:0 --secret-file "$T/missing" -- "$H/hook"
+start_listener nosec --listen 127.0.0.1:0 --secret-file "$T/missing" -- "$H/hook"
 check "a missing secret is told at start" wait_for grep -q 'secret-file .*missing.*deliveries get 500' "$T/nosec.log"
 kill "$LPID"; wait "$LPID"
 
@@ -158,7 +146,7 @@ EOF
 chmod 755 "$S/hook"
 maxrun() { sort -n "$S/ev" | awk '{ n += $2; if (n > m) m = n } END { print m + 0 }'; }
 
-start conns --listen 127.0.0.1:0 --max-conns 2 --secret-file "$SECRET" -- "$S/hook"
+start_listener conns --listen 127.0.0.1:0 --max-conns 2 --secret-file "$SECRET" -- "$S/hook"
 for i in 1 2 3 4 5 6; do post "$(URL4)" > "$T/c$i" & done
 wait_for sh -c "test \$(cat $T/c? 2>/dev/null | grep -c 200) -eq 6"
 same "--max-conns 2: all 6 answered 200" "$(cat "$T"/c? | tr -d '\n')" 200200200200200200
@@ -167,7 +155,7 @@ check "--max-conns: the limit is logged" grep -q 'limit: --max-conns 2 reached' 
 kill "$LPID"; wait "$LPID"
 
 rm -f "$S/ev"
-start src --listen :0 --max-per-source 2 --secret-file "$SECRET" -- /usr/bin/env SLEEP=2 "$S/hook"
+start_listener src --listen :0 --max-per-source 2 --secret-file "$SECRET" -- /usr/bin/env SLEEP=2 "$S/hook"
 for i in 1 2 3 4; do $CURL -D "$T/p$i.h" -o /dev/null -H "X-JobServ-Sig: $SIG" -H 'Content-Type: application/json' --data-binary @"$B" "$(URL4)" & done
 sleep 0.5
 same "--max-per-source: another address is served meanwhile" \
@@ -186,7 +174,7 @@ kill "$LPID"; wait "$LPID"
 # ended are reaped before the count, not only at the next SIGCHLD (before
 # that fix, a quarter of these got 503)
 rawpost "$B" > "$T/req"
-start burst --listen 127.0.0.1:0 --max-per-source 12 --secret-file "$SECRET" -- /bin/true
+start_listener burst --listen 127.0.0.1:0 --max-per-source 12 --secret-file "$SECRET" -- /bin/true
 python3 - "$PORT" "$T/req" > "$T/burst" <<'PY'
 import socket, sys, threading
 port, req = int(sys.argv[1]), open(sys.argv[2], "rb").read()
@@ -214,7 +202,7 @@ PY
 same "600 deliveries, 8 at a time, --max-per-source 12: all 200" "$(cat "$T/burst")" "200:600"
 kill "$LPID"; wait "$LPID"
 
-start zomb --listen 127.0.0.1:0 --max-per-source 40 --secret-file "$SECRET" -- /bin/true
+start_listener zomb --listen 127.0.0.1:0 --max-per-source 40 --secret-file "$SECRET" -- /bin/true
 i=0 cp=""; while [ $i -lt 40 ]; do post "$(URL4)" > /dev/null & cp="$cp $!"; i=$((i + 1)); done
 for p in $cp; do wait "$p"; done
 sleep 0.3
@@ -224,19 +212,19 @@ check "40 deliveries: 40 answered 200" test "$(grep -c 'status=200' "$T/zomb.log
 kill "$LPID"; wait "$LPID"
 
 # --- --idle-exit ---------------------------------------------------------------
-start idle --listen 127.0.0.1:0 --idle-exit 1 --secret-file "$SECRET" -- "$H/hook"
+start_listener idle --listen 127.0.0.1:0 --idle-exit 1 --secret-file "$SECRET" -- "$H/hook"
 t0=$(date +%s%N)
 stopped "$LPID"; same "--idle-exit 1: exit 0" "$RC" 0
 t1=$(date +%s%N)
 check "--idle-exit 1: after 1 to 3 s" test $(((t1 - t0) / 1000000)) -ge 900 -a $(((t1 - t0) / 1000000)) -lt 3000
 check "--idle-exit: logged" grep -q 'idle for 1 s: exiting' "$T/idle.log"
-start idle2 --listen 127.0.0.1:0 --idle-exit 1 --secret-file "$SECRET" -- /usr/bin/env SLEEP=2 "$S/hook"
+start_listener idle2 --listen 127.0.0.1:0 --idle-exit 1 --secret-file "$SECRET" -- /usr/bin/env SLEEP=2 "$S/hook"
 same "--idle-exit 1, hook of 2 s: delivered" "$(post "$(URL4)")" 200
 check "--idle-exit: not while a delivery was in progress" kill -0 "$LPID"
 stopped "$LPID"; same "--idle-exit: exits after" "$RC" 0
 
 # --- stopping ------------------------------------------------------------------
-start term --listen 127.0.0.1:0 --secret-file "$SECRET" -- /usr/bin/env SLEEP=2 "$S/hook"
+start_listener term --listen 127.0.0.1:0 --secret-file "$SECRET" -- /usr/bin/env SLEEP=2 "$S/hook"
 post "$(URL4)" > "$T/t1" &
 cpid=$!
 sleep 0.5
@@ -248,7 +236,7 @@ same "SIGTERM: the delivery in progress finished (200)" "$(cat "$T/t1")" 200
 stopped "$LPID"; same "SIGTERM: exit 0 once it is done" "$RC" 0
 check "SIGTERM: logged with 1 in progress" grep -q 'stopping on SIGTERM: 1 in progress' "$T/term.log"
 
-start int --listen 127.0.0.1:0 --secret-file "$SECRET" -- /usr/bin/env SLEEP=1 "$S/hook"
+start_listener int --listen 127.0.0.1:0 --secret-file "$SECRET" -- /usr/bin/env SLEEP=1 "$S/hook"
 post "$(URL4)" > "$T/i1" & cpid=$!
 sleep 0.3; kill -INT "$LPID"; wait "$cpid"
 same "SIGINT: the delivery finished" "$(cat "$T/i1")" 200
@@ -261,7 +249,7 @@ echo \$\$ > "$K/pid"
 sleep 30
 EOF
 chmod 755 "$K/hook"
-start cut --listen 127.0.0.1:0 --stop-timeout 1 --secret-file "$SECRET" -- "$K/hook"
+start_listener cut --listen 127.0.0.1:0 --stop-timeout 1 --secret-file "$SECRET" -- "$K/hook"
 $CURL -D "$T/cut.h" -o /dev/null -H "X-JobServ-Sig: $SIG" -H 'Content-Type: application/json' --data-binary @"$B" "$(URL4)" & cpid=$!
 wait_for test -s "$K/pid"
 t0=$(date +%s%N)
@@ -277,7 +265,7 @@ check "--stop-timeout: logged" sh -c "grep -q -- '--stop-timeout: ending 1' '$T/
     grep -q 'status=503 .*hook=stopped .*reason=\"hook killed at --stop-timeout\"' '$T/cut.log'"
 
 rm -f "$K/pid"
-start cutspool --listen 127.0.0.1:0 --stop-timeout 1 --spool "$T/spool" --secret-file "$SECRET" -- "$K/hook"
+start_listener cutspool --listen 127.0.0.1:0 --stop-timeout 1 --spool "$T/spool" --secret-file "$SECRET" -- "$K/hook"
 $CURL -D "$T/cs.h" -o /dev/null -H "X-JobServ-Sig: $SIG" -H 'Content-Type: application/json' --data-binary @"$B" "$(URL4)" & cpid=$!
 wait_for test -s "$K/pid"
 kill -TERM "$LPID"
@@ -287,7 +275,7 @@ same "--stop-timeout, --spool: answered 202" "$(head -n 1 "$T/cs.h" | cut -d' ' 
 check "--stop-timeout, --spool: the entry stays spooled" sh -c \
     "'$INHOOK' spool list --spool '$T/spool' | grep -q stopped"
 
-start twice --listen 127.0.0.1:0 --stop-timeout 30 --secret-file "$SECRET" -- "$K/hook"
+start_listener twice --listen 127.0.0.1:0 --stop-timeout 30 --secret-file "$SECRET" -- "$K/hook"
 $CURL -o /dev/null -H "X-JobServ-Sig: $SIG" -H 'Content-Type: application/json' --data-binary @"$B" "$(URL4)" & cpid=$!
 rm -f "$K/pid"; wait_for test -s "$K/pid"
 kill -TERM "$LPID"; sleep 0.3; kill -TERM "$LPID"
@@ -303,13 +291,13 @@ id -u > "$U/uid"; id -G > "$U/groups"
 EOF
 	chmod 755 "$U/hook"
 	cp "$SECRET" "$T/usec"; chown 65534:65534 "$T/usec"
-	start user --listen 127.0.0.1:0 --user 65534:65534 --secret-file "$T/usec" -- "$U/hook"
+	start_listener user --listen 127.0.0.1:0 --user 65534:65534 --secret-file "$T/usec" -- "$U/hook"
 	same "--user 65534:65534: delivery" "$(post "$(URL4)")" 200
 	same "--user: the hook's uid" "$(cat "$U/uid")" 65534
 	same "--user: the hook's groups (supplementary cleared)" "$(cat "$U/groups")" 65534
 	same "--user: the listener's uids" "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' /proc/$LPID/status)" 65534655346553465534
 	kill "$LPID"; wait "$LPID"
-	start uname --listen 127.0.0.1:0 --user nobody --secret-file "$T/usec" -- "$U/hook"
+	start_listener uname --listen 127.0.0.1:0 --user nobody --secret-file "$T/usec" -- "$U/hook"
 	same "--user nobody (a name): delivery" "$(post "$(URL4)")" 200
 	same "--user nobody: the hook's uid" "$(cat "$U/uid")" 65534
 	kill "$LPID"; wait "$LPID"

@@ -192,16 +192,6 @@ for i in $(seq 17); do set -- "$@" --proxy-from "10.0.$i.0/24"; done
 same "17 --proxy-from refused (PROXY_FROM_MAX 16)" "$?" 100
 
 # --- --listen, over TCP -----------------------------------------------------------
-# start NAME ARGS...: inhook --listen in the background; LPID, PORT
-start() {
-	_n=$1; shift
-	: > "$T/$_n.log"
-	env $SANENV "$INHOOK" "$@" 2> "$T/$_n.log" &
-	LPID=$!
-	PIDS="$PIDS $LPID"
-	wait_for grep -q 'listening on' "$T/$_n.log" || { cat "$T/$_n.log"; return 1; }
-	PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$T/$_n.log" | head -n 1)
-}
 # send HOST PORT SRC FILE: sends FILE from SRC (an address on lo), half-
 # closes, prints the status (or "none") within 15 s
 send() {
@@ -227,7 +217,7 @@ print(data.split(b" ")[1].decode() if data.startswith(b"HTTP/") else "none")
 PY
 }
 rm -f "$H/env" "$H/runs"
-start lis --listen 127.0.0.1:0 --timeout 2 --proxy-from 127.0.0.1 --secret-file "$SECRET" -- "$H/hook"
+start_listener lis --listen 127.0.0.1:0 --timeout 2 --proxy-from 127.0.0.1 --secret-file "$SECRET" -- "$H/hook"
 { printf 'PROXY TCP4 203.0.113.4 127.0.0.1 1234 80\r\n'; post; } > "$T/l1"
 same "--listen, v1 over TCP: 200" "$(send 127.0.0.1 "$PORT" 127.0.0.1 "$T/l1")" 200
 check "--listen, v1: REMOTE_ADDR and PORT from the header" sh -c "grep -qx REMOTE_ADDR=203.0.113.4 '$H/env' && grep -qx REMOTE_PORT=1234 '$H/env'"
@@ -255,7 +245,7 @@ same "--listen, truncated header held open: 408 at --timeout 2" "$(cat "$T/l5.ou
 kill "$LPID"; wait "$LPID"
 
 # a dual-stack socket: IPv4 peers arrive as ::ffff:127.0.0.1 and still match
-start dual --listen :0 --proxy-from 127.0.0.1 --secret-file "$SECRET" -- "$H/hook"
+start_listener dual --listen :0 --proxy-from 127.0.0.1 --secret-file "$SECRET" -- "$H/hook"
 same "dual stack: the v4-mapped peer is in 127.0.0.1: 200" "$(send 127.0.0.1 "$PORT" 127.0.0.1 "$T/l1")" 200
 check "dual stack: REMOTE_ADDR from the header" envis REMOTE_ADDR=203.0.113.4
 same "dual stack: ::1 is not in 127.0.0.1: header refused as HTTP" "$(send ::1 "$PORT" ::1 "$T/l1")" 400
@@ -279,7 +269,7 @@ D="$T/dedupe"; mkdir -p "$D"
 G="$T/g"; mkhook "$G"
 for b in 1 2; do
 	[ "$b" = 1 ] && p=$P1 || p=$P2
-	start "be$b" --listen "127.0.0.1:$p" --proxy-from 127.0.0.1 --dedupe "$D" \
+	start_listener "be$b" --listen "127.0.0.1:$p" --proxy-from 127.0.0.1 --dedupe "$D" \
 	    --secret-file "$SECRET" -- "$G/hook"
 done
 cat > "$T/haproxy.cfg" <<CFG

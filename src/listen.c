@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cidr.h"
 #include "hook.h"
 #include "io.h"
 #include "limits.h"
@@ -241,17 +242,17 @@ close_sockets(void)
 	nsock = 0;
 }
 
-/* The peer as a 16-byte key, IPv4 mapped into IPv6. */
+/* The peer as a 16-byte key, IPv4 mapped into IPv6 (cidr.c's form). */
 static void
 peer_key(const struct sockaddr_storage *ss, unsigned char key[16])
 {
 	memset(key, 0, 16);
-	if (ss->ss_family == AF_INET) {
-		key[10] = key[11] = 0xff;
-		memcpy(key + 12, &((const struct sockaddr_in *)ss)->sin_addr, 4);
-	} else if (ss->ss_family == AF_INET6) {
-		memcpy(key, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
-	}
+	if (ss->ss_family == AF_INET)
+		cidr_addr(AF_INET, (const unsigned char *)
+		    &((const struct sockaddr_in *)ss)->sin_addr, key);
+	else if (ss->ss_family == AF_INET6)
+		cidr_addr(AF_INET6, (const unsigned char *)
+		    &((const struct sockaddr_in6 *)ss)->sin6_addr, key);
 }
 
 /* One connection, in the child: what serve() does after its checks. */

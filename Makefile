@@ -27,13 +27,22 @@ LDRELRO  = -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,-z,noseparate-code
 LDHARDEN = -pie $(LDRELRO)
 
 BEARSSL ?= -Wl,-Bstatic -lbearssl -Wl,-Bdynamic
+
+# TLS=no: no --tls-cert (tls.c and pem.c compile to stubs and nothing), for
+# the smallest flash. $(BUILD)/tls records the choice, so that switching
+# rebuilds.
+TLS ?= yes
+ifeq ($(TLS),no)
+override CPPFLAGS += -DINHOOK_NO_TLS
+endif
 LDLIBS  ?=
 
 SRC  = src/main.c src/serve.c src/opts.c src/http.c src/chunked.c src/sig.c \
        src/json.c src/payload.c src/env.c src/hook.c src/io.c src/log.c \
        src/response.c src/secret.c src/status.c src/scheme.c src/form.c \
        src/lock.c src/filter.c src/dedupe.c src/spool.c src/spoolcmd.c \
-       src/deliver.c src/text.c src/listen.c src/user.c
+       src/deliver.c src/text.c src/listen.c src/user.c src/conn.c \
+       src/tls.c src/pem.c
 LIB  = $(filter-out src/main.c,$(SRC))
 HDR  = $(wildcard src/*.h)
 
@@ -45,7 +54,12 @@ all: inhook
 
 OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC))
 
-$(BIN): $(OBJ)
+$(BUILD)/tls: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(TLS)' | cmp -s - $@ || echo '$(TLS)' > $@
+FORCE:
+
+$(BIN): $(OBJ) $(BUILD)/tls
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(LDHARDEN) $(LDFLAGS) -o $@ $(OBJ) $(BEARSSL) $(LDLIBS)
 
@@ -90,7 +104,7 @@ LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB))
 
 # Modules are compiled without -iquote: src/limits.h must not stand in for
 # the C library's <limits.h>. Tests find the headers with -iquote src.
-$(BUILD)/obj/%.o: src/%.c $(HDR) Makefile
+$(BUILD)/obj/%.o: src/%.c $(HDR) Makefile $(BUILD)/tls
 	@mkdir -p $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(if $(filter $*,$(HOT)),$(HOTOPT)) -c -o $@ $<
 

@@ -46,6 +46,9 @@ struct config {
 	uid_t uid;                  /* and what it names */
 	gid_t gid;
 	int syslog;                 /* --syslog */
+	/* TLS: see tls.c; both or neither */
+	const char *tls_cert;       /* --tls-cert FILE (PEM chain), or NULL */
+	const char *tls_key;        /* --tls-key FILE (PEM key), or NULL */
 };
 
 /* Names inhook itself sets for the hook; --prefix and --env must stay clear

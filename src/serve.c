@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "chunked.h"
+#include "conn.h"
 #include "hook.h"
 #include "http.h"
 #include "io.h"
@@ -133,7 +134,7 @@ read_head(struct req *q)
 			return st;
 		if (q->headlen)
 			return 0;
-		r = io_read(0, head + q->have, sizeof head - q->have, q->deadline);
+		r = conn_read(head + q->have, sizeof head - q->have, q->deadline);
 		if (r == IO_TIMEOUT) {
 			q->why = "deadline passed while reading the head";
 			return S_REQUEST_TIMEOUT;
@@ -191,7 +192,7 @@ route(struct req *q)
 static int
 body_read(struct req *q, unsigned char *buf, size_t len, size_t *n)
 {
-	ssize_t rd = io_read(0, buf, len, q->deadline);
+	ssize_t rd = conn_read(buf, len, q->deadline);
 
 	if (rd == IO_TIMEOUT) {
 		q->why = "deadline passed while reading the body";
@@ -371,7 +372,7 @@ verify(struct req *q)
 	    now_s(), c->tolerance, &q->sr, &q->why)) != 0)
 		goto out;
 	if (r->expect == E_CONTINUE &&
-	    io_write_all(1, cont, sizeof cont - 1, q->deadline) < 0) {
+	    conn_write_all(cont, sizeof cont - 1, q->deadline) < 0) {
 		q->why = "cannot write 100 Continue";
 		st = S_INTERNAL_ERROR;
 		goto out;
@@ -485,10 +486,10 @@ answer(struct req *q)
 		out[n + blen - 1] = '\n';
 		n += blen;
 	}
-	if (io_write_all(1, out, n, deadline) < 0)
+	if (conn_write_all(out, n, deadline) < 0)
 		return -1;
 	if (q->output && !head_only && blen > 0 &&
-	    io_write_all(1, q->outbuf, blen, deadline) < 0)
+	    conn_write_all(q->outbuf, blen, deadline) < 0)
 		return -1;
 	return 0;
 }
@@ -530,9 +531,16 @@ serve_read(struct req *q)
 	int st;
 
 	peer(q);
-	st = read_head(q);
-	if (st < 0)
+	if ((st = conn_open(q->c, q->deadline, &q->why)) != 0) {
+		if (st < -1)            /* our files, not the peer: an error */
+			q->status = S_INTERNAL_ERROR;
 		return -1;
+	}
+	st = read_head(q);
+	if (st < 0) {
+		q->why = NULL;
+		return -1;
+	}
 	if (st == 0)
 		st = http_parse(head, q->headlen, &q->r);
 	if (st && !q->why)
@@ -572,8 +580,13 @@ serve_conn(const struct config *c)
 
 		text_cat(&t, "peer=");
 		peer_text(&t, &q);
-		text_cat(&t, " closed before sending a request");
-		log_text(LOG_INFO, line, t.n);
+		if (q.why) {    /* the TLS layer's: see conn_open */
+			text_cat(&t, " no request: ");
+			text_cat(&t, q.why);
+		} else {
+			text_cat(&t, " closed before sending a request");
+		}
+		log_text(q.status ? LOG_ERR : LOG_INFO, line, t.n);
 		return 0;
 	}
 	if (st == 0 && q.r.method == M_POST)
@@ -582,7 +595,7 @@ serve_conn(const struct config *c)
 	wrote = answer(&q);
 	if (!q.pending)
 		log_request(&q);
-	io_staged_close(0, 1);
+	conn_close();
 	if (q.pending) {
 		detach();
 		deliver_finish(&q);
@@ -605,9 +618,15 @@ serve_refuse(const struct config *c)
 	q.status = S_SERVICE_UNAVAILABLE;
 	q.retry_after = RETRY_AFTER_S;
 	q.why = "over --max-per-source";
+	if (conn_open(c, q.deadline, &q.why) != 0) {
+		q.why = q.why ? q.why : "over --max-per-source, closed";
+		log_request(&q);
+		return 0;
+	}
+	q.why = "over --max-per-source";
 	wrote = answer(&q);
 	log_request(&q);
-	io_staged_close(0, 1);
+	conn_close();
 	return wrote < 0 ? 111 : 0;
 }
 

@@ -54,10 +54,9 @@ all: inhook
 
 OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC))
 
-$(BUILD)/tls: FORCE
-	@mkdir -p $(BUILD)
-	@echo '$(TLS)' | cmp -s - $@ || echo '$(TLS)' > $@
-FORCE:
+# (written when make reads this file, and only when the choice changed)
+TLS_SEEN := $(shell mkdir -p $(BUILD) && { echo '$(TLS)' | \
+    cmp -s - $(BUILD)/tls || echo '$(TLS)' > $(BUILD)/tls; })
 
 $(BIN): $(OBJ) $(BUILD)/tls
 	@mkdir -p $(dir $@)
@@ -141,6 +140,16 @@ check-cross:
 check-systemd: deps inhook
 	@sh tests/systemd/check.sh
 
+# testssl.sh against a --listen TLS port on 127.0.0.1, EC and RSA: no
+# finding rated HIGH or CRITICAL, TLS 1.2 only, the three ECDHE AEAD suites
+# (about 3 minutes; not in check). .ci/run runs it.
+check-tls: deps inhook
+	@INHOOK_DEPS_EXTRA="testssl.sh" sh tests/deps.sh
+	@sh tests/tls/testssl.sh > $(BUILD)/check-tls.out 2>&1; cat $(BUILD)/check-tls.out; \
+	    p=$$(grep -c '^ok ' $(BUILD)/check-tls.out); \
+	    f=$$(grep -c '^not ok ' $(BUILD)/check-tls.out); \
+	    echo; echo "$$p passed, $$f failed, 0 skipped"; [ "$$f" -eq 0 ]
+
 demo: deps inhook
 	@sh tests/demo.sh
 
@@ -161,4 +170,4 @@ clean:
 	rm -f inhook inhook-static
 	rm -rf tests/build bench/build bench/results
 
-.PHONY: fuzz bench unit all static install install-systemd uninstall deps check check-sanitize check-cross check-systemd demo clean
+.PHONY: fuzz bench unit all static install install-systemd uninstall deps check check-sanitize check-cross check-systemd check-tls demo clean

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "dedupe.h"
 #include "env.h"
 #include "filter.h"
@@ -51,6 +52,7 @@ fixed_env(struct req *q)
 {
 	const struct config *c = q->c;
 	struct span ct;
+	const char *proto, *cipher;
 	char len[24];
 	struct text t = { len, 0, sizeof len };
 	size_t i, n;
@@ -84,6 +86,11 @@ fixed_env(struct req *q)
 		st |= put("REMOTE_PORT", q->port, strlen(q->port));
 	}
 	n = strlen(scheme_name(q->sr.scheme));
+	if (conn_tls(&proto, &cipher)) {       /* as mod_ssl names them */
+		st |= put("HTTPS", "on", 2);
+		st |= put("SSL_PROTOCOL", proto, strlen(proto));
+		st |= put("SSL_CIPHER", cipher, strlen(cipher));
+	}
 	st |= put("INHOOK_SCHEME", scheme_name(q->sr.scheme), n);
 	if (q->sr.event.len)
 		st |= put_span("INHOOK_EVENT", q->sr.event);

@@ -86,4 +86,13 @@
 #define PROXY_V1_MAX      107     /* a v1 line, "PROXY" to CRLF: 400 */
 #define PROXY_V2_LEN_MAX  1024    /* a v2 header's length field (addresses and TLVs): 400 */
 
+/* TLS (--tls-cert, --tls-key; tls.c, pem.c). The engine's record buffers
+ * are BearSSL's BR_SSL_BUFSIZE_BIDI (16 KiB + 325 in, 16 KiB + 85 out),
+ * static: nothing is sized by the peer. */
+#define TLS_CERT_FILE_MAX 32768   /* bytes of the --tls-cert PEM file */
+#define TLS_CHAIN_MAX     8       /* certificates in it, the leaf first */
+#define TLS_KEY_FILE_MAX  8192    /* bytes of the --tls-key PEM file */
+#define TLS_RSA_MIN_BITS  2048    /* smallest RSA key accepted */
+#define TLS_ALERT_MS      1000    /* writing an alert before any handshake */
+
 #endif

@@ -48,6 +48,8 @@ static const char usage[] =
 "  --syslog             log to syslog (the listener logs to stderr)\n"
 "  --user UID[:GID]     run as this user (NAME[:GROUP] from /etc/passwd)\n"
 "  --listen ADDR:PORT   :PORT, IPV4:PORT or [IPV6]:PORT; repeatable\n"
+"  --tls-cert FILE      HTTPS: PEM certificate chain, leaf first; with\n"
+"  --tls-key FILE       its PEM key (EC P-256/P-384, RSA >= 2048; mode 600)\n"
 "  --max-conns N        connections at once (64)\n"
 "  --max-per-source N   from one address (16; then 503)\n"
 "  --idle-exit SECS     exit when idle that long (0: never)\n"

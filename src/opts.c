@@ -9,11 +9,13 @@
 #include "opts.h"
 #include "listen.h"
 #include "scheme.h"
+#include "tls.h"
 #include "user.h"
 
 const char *const opts_fixed_names[] = {
 	"PATH", "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "CONTENT_TYPE",
-	"CONTENT_LENGTH", "REMOTE_ADDR", "REMOTE_PORT", "INHOOK_", NULL
+	"CONTENT_LENGTH", "REMOTE_ADDR", "REMOTE_PORT", "HTTPS", "SSL_PROTOCOL",
+	"SSL_CIPHER", "INHOOK_", NULL
 };
 
 /* Names that the dynamic loader, the C library, a shell, a common
@@ -312,7 +314,7 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	static const char *const valued[] = {
 		"--secret-file", "--path", "--prefix", "--max-body", "--timeout",
 		"--hook-timeout", "--env", "--scheme", "--tolerance",
-		"--proxy-from", NULL
+		"--proxy-from", "--tls-cert", "--tls-key", NULL
 	};
 	unsigned long n;
 	const char *val;
@@ -440,6 +442,16 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			}
 			c->nproxy++;
 			break;
+		case 10: case 11:
+			if (val[0] == '\0') {
+				snprintf(err, errlen, "%s needs a path", valued[k]);
+				return -1;
+			}
+			if (k == 10)
+				c->tls_cert = val;
+			else
+				c->tls_key = val;
+			break;
 		}
 	}
 	if (c->help || c->version)
@@ -482,6 +494,15 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			    "and not be a name inhook sets", c->envs[k]);
 			return -1;
 		}
+	}
+	if (!c->tls_cert != !c->tls_key) {
+		snprintf(err, errlen, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	if (c->tls_cert && !tls_available()) {
+		snprintf(err, errlen, "--tls-cert: this inhook was built without "
+		    "TLS (make TLS=no)");
+		return -1;
 	}
 	return delivery_check(c, err, errlen);
 }

@@ -50,6 +50,9 @@ struct config {
 	/* PROXY protocol: see serve.c's read_proxy() and proxy.c */
 	struct cidr proxy_from[PROXY_FROM_MAX];  /* --proxy-from CIDR */
 	unsigned int nproxy;
+	/* TLS: see tls.c; both or neither */
+	const char *tls_cert;       /* --tls-cert FILE (PEM chain), or NULL */
+	const char *tls_key;        /* --tls-key FILE (PEM key), or NULL */
 };
 
 /* Names inhook itself sets for the hook; --prefix and --env must stay clear

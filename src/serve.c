@@ -20,6 +20,7 @@
 
 #include "chunked.h"
 #include "cidr.h"
+#include "conn.h"
 #include "hook.h"
 #include "http.h"
 #include "io.h"
@@ -150,8 +151,8 @@ proxy_apply(struct req *q, const struct proxy *p)
 
 /* With --proxy-from and a real peer inside it: reads the PROXY header into
  * the head buffer within the request's deadline, applies it, and moves what
- * follows it (the start of the request: the HTTP head now, a TLS handshake
- * some day) to the buffer's start. A peer outside the ranges, or unknown
+ * follows it (the start of the HTTP head, or of the TLS handshake, which
+ * conn_open takes from there) to the buffer's start. A peer outside the ranges, or unknown
  * (a pipe without a supervisor's variables), is served as it is: its bytes
  * are HTTP, and a PROXY header from it fails as HTTP, with 400. Returns 0,
  * a status, or -1 when the peer closed before sending a byte. */
@@ -220,7 +221,7 @@ read_head(struct req *q)
 			return st;
 		if (q->headlen)
 			return 0;
-		r = io_read(0, head + q->have, sizeof head - q->have, q->deadline);
+		r = conn_read(head + q->have, sizeof head - q->have, q->deadline);
 		if (r == IO_TIMEOUT) {
 			q->why = "deadline passed while reading the head";
 			return S_REQUEST_TIMEOUT;
@@ -278,7 +279,7 @@ route(struct req *q)
 static int
 body_read(struct req *q, unsigned char *buf, size_t len, size_t *n)
 {
-	ssize_t rd = io_read(0, buf, len, q->deadline);
+	ssize_t rd = conn_read(buf, len, q->deadline);
 
 	if (rd == IO_TIMEOUT) {
 		q->why = "deadline passed while reading the body";
@@ -458,7 +459,7 @@ verify(struct req *q)
 	    now_s(), c->tolerance, &q->sr, &q->why)) != 0)
 		goto out;
 	if (r->expect == E_CONTINUE &&
-	    io_write_all(1, cont, sizeof cont - 1, q->deadline) < 0) {
+	    conn_write_all(cont, sizeof cont - 1, q->deadline) < 0) {
 		q->why = "cannot write 100 Continue";
 		st = S_INTERNAL_ERROR;
 		goto out;
@@ -583,10 +584,10 @@ answer(struct req *q)
 		out[n + blen - 1] = '\n';
 		n += blen;
 	}
-	if (io_write_all(1, out, n, deadline) < 0)
+	if (conn_write_all(out, n, deadline) < 0)
 		return -1;
 	if (q->output && !head_only && blen > 0 &&
-	    io_write_all(1, q->outbuf, blen, deadline) < 0)
+	    conn_write_all(q->outbuf, blen, deadline) < 0)
 		return -1;
 	return 0;
 }
@@ -629,10 +630,22 @@ serve_read(struct req *q)
 
 	peer(q);
 	st = read_proxy(q);
-	if (st == 0)
-		st = read_head(q);
 	if (st < 0)
 		return -1;
+	if (st == 0) {
+		/* What followed the PROXY header is the handshake's start. */
+		st = conn_open(q->c, q->deadline, head, &q->have, &q->why);
+		if (st != 0) {
+			if (st < -1)    /* our files, not the peer: an error */
+				q->status = S_INTERNAL_ERROR;
+			return -1;
+		}
+		st = read_head(q);
+	}
+	if (st < 0) {
+		q->why = NULL;
+		return -1;
+	}
 	if (st == 0)
 		st = http_parse(head, q->headlen, &q->r);
 	if (st == S_BAD_REQUEST && !q->why && !q->proxied &&
@@ -690,8 +703,13 @@ serve_conn(const struct config *c)
 
 		text_cat(&t, "peer=");
 		peer_text(&t, &q);
-		text_cat(&t, " closed before sending a request");
-		log_text(LOG_INFO, line, t.n);
+		if (q.why) {    /* the TLS layer's: see conn_open */
+			text_cat(&t, " no request: ");
+			text_cat(&t, q.why);
+		} else {
+			text_cat(&t, " closed before sending a request");
+		}
+		log_text(q.status ? LOG_ERR : LOG_INFO, line, t.n);
 		closed();
 		return 0;
 	}
@@ -701,7 +719,7 @@ serve_conn(const struct config *c)
 	wrote = answer(&q);
 	if (!q.pending)
 		log_request(&q);
-	io_staged_close(0, 1);
+	conn_close();
 	closed();
 	if (q.pending) {
 		detach();
@@ -725,9 +743,16 @@ serve_refuse(const struct config *c)
 	q.status = S_SERVICE_UNAVAILABLE;
 	q.retry_after = RETRY_AFTER_S;
 	q.why = "over --max-per-source";
+	if (conn_open(c, q.deadline, NULL, NULL, &q.why) != 0) {
+		q.why = q.why ? q.why : "over --max-per-source, closed";
+		log_request(&q);
+		closed();
+		return 0;
+	}
+	q.why = "over --max-per-source";
 	wrote = answer(&q);
 	log_request(&q);
-	io_staged_close(0, 1);
+	conn_close();
 	closed();
 	return wrote < 0 ? 111 : 0;
 }

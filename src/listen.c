@@ -26,6 +26,7 @@
 #include "opts.h"
 #include "secret.h"
 #include "serve.h"
+#include "tls.h"
 #include "user.h"
 
 struct slot {
@@ -225,6 +226,10 @@ check_secrets(const struct config *c)
 			}
 			secret_wipe(&s);
 		}
+		if (c->tls_cert && tls_check(c->tls_cert, c->tls_key,
+		    c->allow_shared_secret, &why) < 0)
+			log_line(LOG_WARNING, "%s: connections are refused (a "
+			    "TLS alert) until it is fixed", why);
 		_exit(0);
 	}
 	if (pid > 0)

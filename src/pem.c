@@ -4,6 +4,7 @@
 #ifndef INHOOK_NO_TLS
 #include <string.h>
 
+#include "curves.h"
 #include "pem.h"
 
 #define RSA_MAX_BYTES 512       /* BearSSL's largest RSA key: 4096 bits */
@@ -236,14 +237,14 @@ pem_match(const struct pem_chain *c, const struct pem_key *k,
 	if (k->type == BR_KEYTYPE_RSA) {
 		if (k->rsa->n_bitlen > RSA_MAX_BYTES * 8)
 			goto bad;
-		blen = br_rsa_compute_modulus_get_default()(n, k->rsa);
+		blen = br_rsa_i31_compute_modulus(n, k->rsa);
 		a = pk->key.rsa.n;
 		alen = pk->key.rsa.nlen;
 		b = n;
 	} else {
 		if (pk->key.ec.curve != k->ec->curve)
 			goto bad;
-		blen = br_ec_compute_pub(br_ec_get_default(), &pub, q, k->ec);
+		blen = br_ec_compute_pub(&curves_impl, &pub, q, k->ec);
 		a = pk->key.ec.q;
 		alen = pk->key.ec.qlen;
 		b = q;

@@ -28,6 +28,15 @@ tls_start(const char *cert_path, const char *key_path, int allow_shared,
 	return -2;
 }
 
+int
+tls_check(const char *cert_path, const char *key_path, int allow_shared,
+          const char **why)
+{
+	(void)cert_path; (void)key_path; (void)allow_shared;
+	*why = "built without TLS (make TLS=no)";
+	return -1;
+}
+
 ssize_t
 tls_read(void *buf, size_t len, long long deadline)
 {
@@ -50,6 +59,7 @@ const char *tls_cipher(void) { return NULL; }
 
 #include <bearssl.h>
 
+#include "curves.h"
 #include "pem.h"
 #include "secret.h"
 
@@ -72,19 +82,15 @@ static char whybuf[160];
 static const uint16_t ec_hw[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 }, ec_sw[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 }, rsa_hw[] = {
 	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 }, rsa_sw[] = {
 	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 };
 
 static const struct {
@@ -93,14 +99,10 @@ static const struct {
 } suite_names[] = {
 	{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 	    "ECDHE-ECDSA-AES128-GCM-SHA256" },
-	{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	    "ECDHE-ECDSA-AES256-GCM-SHA384" },
 	{ BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 	    "ECDHE-ECDSA-CHACHA20-POLY1305" },
 	{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 	    "ECDHE-RSA-AES128-GCM-SHA256" },
-	{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	    "ECDHE-RSA-AES256-GCM-SHA384" },
 	{ BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	    "ECDHE-RSA-CHACHA20-POLY1305" },
 };
@@ -157,13 +159,12 @@ refuse(void)
 	io_staged_close(0, 1);
 }
 
+/* Reads and decodes both files into chain and key, and checks that they
+ * match. */
 static int
-setup(const char *cert_path, const char *key_path, int allow_shared,
-      const char **why)
+load_pair(const char *cert_path, const char *key_path, int allow_shared,
+          const char **why)
 {
-	const int hw = br_aes_x86ni_ctr_get_vtable() != NULL ||
-	    br_aes_pwr8_ctr_get_vtable() != NULL;
-	br_ssl_engine_context *eng = &sc.eng;
 	size_t len;
 	int r;
 
@@ -177,29 +178,46 @@ setup(const char *cert_path, const char *key_path, int allow_shared,
 	explicit_bzero(file, len);
 	if (r == 0)
 		r = pem_match(&chain, &key, why);
-	if (r < 0)
+	return r < 0 ? -1 : 0;
+}
+
+int
+tls_check(const char *cert_path, const char *key_path, int allow_shared,
+          const char **why)
+{
+	int r = load_pair(cert_path, key_path, allow_shared, why);
+
+	pem_key_wipe(&key);
+	return r;
+}
+
+static int
+setup(const char *cert_path, const char *key_path, int allow_shared,
+      const char **why)
+{
+	const int hw = br_aes_x86ni_ctr_get_vtable() != NULL ||
+	    br_aes_pwr8_ctr_get_vtable() != NULL;
+	br_ssl_engine_context *eng = &sc.eng;
+
+	if (load_pair(cert_path, key_path, allow_shared, why) < 0)
 		return -1;
 
 	br_ssl_server_zero(&sc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	if (key.type == BR_KEYTYPE_EC) {
-		br_ssl_engine_set_suites(eng, hw ? ec_hw : ec_sw, 3);
+		br_ssl_engine_set_suites(eng, hw ? ec_hw : ec_sw, 2);
 		br_ssl_server_set_single_ec(&sc, chain.cert, chain.n, key.ec,
-		    BR_KEYTYPE_SIGN, BR_KEYTYPE_EC, br_ec_get_default(),
-		    br_ecdsa_sign_asn1_get_default());
+		    BR_KEYTYPE_SIGN, BR_KEYTYPE_EC, &curves_impl,
+		    br_ecdsa_i31_sign_asn1);
 	} else {
-		br_ssl_engine_set_suites(eng, hw ? rsa_hw : rsa_sw, 3);
+		br_ssl_engine_set_suites(eng, hw ? rsa_hw : rsa_sw, 2);
 		br_ssl_server_set_single_rsa(&sc, chain.cert, chain.n, key.rsa,
-		    BR_KEYTYPE_SIGN, br_rsa_private_get_default(),
-		    br_rsa_pkcs1_sign_get_default());
+		    BR_KEYTYPE_SIGN, br_rsa_i31_private, br_rsa_i31_pkcs1_sign);
 	}
-	br_ssl_engine_set_default_ec(eng);
+	br_ssl_engine_set_ec(eng, &curves_impl);        /* P-256, P-384 */
 	/* signatures and the handshake's hash: SHA-2 only (no SHA-1, MD5) */
 	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
-	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
-	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
-	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
 	/* ChaCha20 and Poly1305 in portable code: BearSSL's SSE2 and
 	 * 64-bit-multiply versions are faster but 4 KB larger; a webhook is
@@ -284,6 +302,8 @@ handshake_why(int r)
 		return "deadline passed in the TLS handshake";
 	if (r == IO_EOF && err == BR_ERR_OK)
 		return "peer closed in the TLS handshake";
+	if (err == BR_ERR_OK)   /* a read or write on the connection failed */
+		return "connection failed in the TLS handshake";
 	switch (err) {
 	case BR_ERR_UNSUPPORTED_VERSION:
 	case BR_ERR_BAD_VERSION:
@@ -327,6 +347,7 @@ tls_start(const char *cert_path, const char *key_path, int allow_shared,
 	int r;
 
 	*why = NULL;
+	got_bytes = dead = 0;
 	pre_buf = pre;
 	pre_len = npre;
 	if (setup(cert_path, key_path, allow_shared, why) < 0) {

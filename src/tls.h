@@ -27,6 +27,11 @@ int tls_start(const char *cert_path, const char *key_path, int allow_shared,
               long long deadline, const unsigned char *pre, size_t npre,
               const char **why);
 
+/* The file checks of tls_start alone, for a warning at start: 0 when both
+ * files can be used, else -1 with *why set. Nothing is kept. */
+int tls_check(const char *cert_path, const char *key_path, int allow_shared,
+              const char **why);
+
 /* As io_read and io_write_all, over the TLS session. tls_read returns
  * IO_EOF on the peer's close_notify or TCP close. */
 ssize_t tls_read(void *buf, size_t len, long long deadline);

@@ -3,7 +3,7 @@
 # (-fsanitize=fuzzer,address,undefined) into tests/build/fuzz-clang and runs
 # it for FUZZ_SECONDS (default 60) seconds, or for FUZZ_RUNS executions when
 # that is set, one target after another, each as a single process.
-#   sh tests/fuzz/fuzz.sh [http|chunked|sig|scheme|json|request|proxy ...]
+#   sh tests/fuzz/fuzz.sh [http|chunked|sig|scheme|json|request|request_tls|proxy ...]
 #   (default: all). request is the whole read/parse/verify path of serve.c
 #   (see tests/fuzz/fuzz_request.c); FUZZ_REQUEST_CONFIG=64, 4096, small or
 #   default pins its --max-body.
@@ -21,7 +21,7 @@ cd "$top" || exit 1
 CLANG=${CLANG:-clang}
 secs=${FUZZ_SECONDS:-60}
 out=tests/build/fuzz-clang
-targets=${*:-http chunked sig scheme json request proxy}
+targets=${*:-http chunked sig scheme json request request_tls proxy}
 lib="src/http.c src/chunked.c src/sig.c src/json.c src/payload.c src/env.c \
  src/status.c src/scheme.c src/proxy.c"
 reqlib=$(ls src/*.c | grep -v '^src/main\.c$')
@@ -44,17 +44,21 @@ for t in $targets; do
 	sig) maxlen=2048 dict= ;;
 	scheme) maxlen=4096 dict=http.dict ;;
 	json) maxlen=16384 dict=json.dict ;;
-	request) maxlen=20000 dict=http.dict ;;
+	request|request_tls) maxlen=20000 dict=http.dict ;;
 	proxy) maxlen=1200 dict=proxy.dict ;;      # past 16 + PROXY_V2_LEN_MAX
 	*) echo "fuzz: no target $t" >&2; exit 1 ;;
 	esac
 	bin=$out/fuzz_$t
-	l=$lib w= extra=
+	l=$lib w= extra= d= src=tests/fuzz/fuzz_$t.c
 	# slow inputs (a body near a 1 MiB --max-body) run less often
 	[ "$t" = request ] && l=$reqlib w=$wrap \
 	    extra=-entropic_scale_per_exec_time=1
+	# the same target over TLS: fuzz_request.c with -DFUZZ_TLS
+	[ "$t" = request_tls ] && l=$reqlib w=$wrap,--wrap=shutdown,--wrap=close \
+	    extra=-entropic_scale_per_exec_time=1 d=-DFUZZ_TLS \
+	    src=tests/fuzz/fuzz_request.c
 	# shellcheck disable=SC2086
-	$CLANG $flags -o "$bin" "tests/fuzz/fuzz_$t.c" $l $w \
+	$CLANG $flags $d -o "$bin" "$src" $l $w \
 	    -Wl,-Bstatic -lbearssl -Wl,-Bdynamic || exit 1
 	mkdir -p "$out/corpus/$t"
 	if [ -n "$FUZZ_RUNS" ]; then budget="-runs=$FUZZ_RUNS"
@@ -65,7 +69,7 @@ for t in $targets; do
 	    -use_value_profile=1 -print_final_stats=1 $extra \
 	    ${dict:+-dict=tests/fuzz/$dict} \
 	    -artifact_prefix="$out/artifacts/$t-" $FUZZ_FLAGS \
-	    "$out/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1
+	    "$out/corpus/$t" "tests/fuzz/corpus/${t%_tls}" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")

@@ -43,6 +43,19 @@
  * FUZZ_REQUEST_CONFIG=64|4096|default|small forces --max-body (small: 64
  * or 4096 by cfg bit 0), so that one corpus serves separate runs.
  *
+ * Built with -DFUZZ_TLS (fuzz_request_tls, the same corpus): every config
+ * has --tls-cert and --tls-key (a P-256 key made at setup), and the peer is
+ * a BearSSL client in this process. What follows the PROXY header, when
+ * there is one, is the client's ciphertext, and the read script cuts that
+ * into reads, as it cuts plain bytes (marks are not used); the input's
+ * bytes are the client's plaintext, sent in records of a size taken from
+ * the input's hash (1 byte to 16 KiB), then close_notify. What inhook
+ * writes on fd 1 goes to the client, whose decrypted data is what the 100
+ * Continue checks see. A failing write (EPIPE) counts as a disruption:
+ * the handshake fails before any status. After serve_read, conn_close
+ * (close_notify, the staged close: shutdown and close of fds 0 and 1 are
+ * wrapped as well) resets the TLS state for the next input.
+ *
  * With --proxy-from, also: a header is applied only for a peer inside;
  * the client it names is REMOTE_ADDR/PORT; a header (structured) from a
  * peer outside is never accepted; -1 only when nothing but a header came.
@@ -93,6 +106,17 @@
 #define NOCOV __attribute__((no_sanitize("coverage")))
 #else
 #define NOCOV
+#endif
+
+#ifdef FUZZ_TLS
+#include <bearssl.h>
+#include "conn.h"
+#include "curves.h"
+#include "pem.h"
+int __real_shutdown(int fd, int how);
+int __wrap_shutdown(int fd, int how);
+int __real_close(int fd);
+int __wrap_close(int fd);
 #endif
 
 /* the wrapped functions (-Wl,--wrap=NAME) */
@@ -149,7 +173,117 @@ static struct {
 	int memfd;
 	struct { void *user, *base; size_t len, maplen; } maps[MAPS_MAX];
 	size_t nmaps, mmaps;
+#ifdef FUZZ_TLS
+	const unsigned char *pre;        /* the PROXY header, sent raw */
+	size_t prelen, prepos;
+	size_t rec;                      /* the client's record size */
+	unsigned char s2c[65536];        /* inhook's ciphertext, not yet taken */
+	size_t s2clen;
+	size_t cbytes;                   /* ciphertext given to inhook */
+	int closing;
+#endif
 } H;
+
+#ifdef FUZZ_TLS
+static br_ssl_client_context cc;
+static br_x509_knownkey_context xk;
+static unsigned char cbuf[BR_SSL_BUFSIZE_BIDI];
+static char cert_path[64], key_path[64];
+static unsigned char srv_q[BR_EC_KBUF_PUB_MAX_SIZE];
+static br_ec_public_key srv_pub;
+
+/* Drives the client: takes inhook's records, keeps its decrypted data as
+ * the 100 Continue checks' bytes, and sends the input's bytes once the
+ * handshake is done (then close_notify). Returns the number of
+ * ciphertext bytes the client has to send. */
+NOCOV static size_t
+pump(void)
+{
+	br_ssl_engine_context *e = &cc.eng;
+	unsigned char *b;
+	size_t n;
+	unsigned st;
+
+	for (;;) {
+		st = br_ssl_engine_current_state(e);
+		if (st & BR_SSL_CLOSED)
+			return 0;
+		if (st & BR_SSL_SENDREC) {
+			(void)br_ssl_engine_sendrec_buf(e, &n);
+			return n;
+		}
+		if ((st & BR_SSL_RECVREC) && H.s2clen > 0) {
+			b = br_ssl_engine_recvrec_buf(e, &n);
+			if (n > H.s2clen)
+				n = H.s2clen;
+			memcpy(b, H.s2c, n);
+			memmove(H.s2c, H.s2c + n, H.s2clen - n);
+			H.s2clen -= n;
+			br_ssl_engine_recvrec_ack(e, n);
+			continue;
+		}
+		if (st & BR_SSL_RECVAPP) {
+			b = br_ssl_engine_recvapp_buf(e, &n);
+			if (H.wlen + n <= sizeof H.wbuf)
+				memcpy(H.wbuf + H.wlen, b, n);
+			H.wlen += n;
+			H.writes++;
+			br_ssl_engine_recvapp_ack(e, n);
+			continue;
+		}
+		if ((st & BR_SSL_SENDAPP) && H.pos < H.inlen) {
+			b = br_ssl_engine_sendapp_buf(e, &n);
+			if (n > H.rec)
+				n = H.rec;
+			if (n > H.inlen - H.pos)
+				n = H.inlen - H.pos;
+			memcpy(b, H.in + H.pos, n);
+			H.pos += n;
+			H.bytes += n;
+			br_ssl_engine_sendapp_ack(e, n);
+			br_ssl_engine_flush(e, 0);
+			continue;
+		}
+		if ((st & BR_SSL_SENDAPP) && !H.closing) {
+			H.closing = 1;
+			br_ssl_engine_close(e);
+			continue;
+		}
+		return 0;
+	}
+}
+
+NOCOV static void
+client_start(void)
+{
+	static br_x509_minimal_context xm;      /* replaced just below */
+
+	br_ssl_client_init_full(&cc, &xm, NULL, 0);
+	br_x509_knownkey_init_ec(&xk, &srv_pub, BR_KEYTYPE_KEYX |
+	    BR_KEYTYPE_SIGN);
+	br_ssl_engine_set_x509(&cc.eng, &xk.vtable);
+	br_ssl_engine_set_buffer(&cc.eng, cbuf, sizeof cbuf, 1);
+	need(br_ssl_client_reset(&cc, "localhost", 0));
+}
+
+int
+__wrap_shutdown(int fd, int how)
+{
+	if (H.active && (fd == 0 || fd == 1)) {
+		errno = ENOTSOCK;       /* no draining: the input is all read */
+		return -1;
+	}
+	return __real_shutdown(fd, how);
+}
+
+int
+__wrap_close(int fd)
+{
+	if (H.active && (fd == 0 || fd == 1))
+		return 0;
+	return __real_close(fd);
+}
+#endif
 
 /* ---- the wrappers */
 
@@ -160,6 +294,11 @@ next_step(void)
 {
 	unsigned op;
 	size_t left = H.inlen - H.pos, n;
+
+#ifdef FUZZ_TLS
+	/* a segment of raw bytes: what there is is known only at the read */
+	left = (size_t)-1 / 2;
+#endif
 
 	if (H.seg || H.err || H.eof)
 		return 0;
@@ -219,6 +358,34 @@ __wrap_read(int fd, void *buf, size_t len)
 		H.err = 0;
 		return -1;
 	}
+#ifdef FUZZ_TLS
+	{
+		/* the header's rest, then the client's records, in one read
+		 * when the segment spans both */
+		size_t avail, k, got = 0;
+		unsigned char *b;
+
+		if (H.eof || len == 0)
+			return 0;
+		n = H.seg < len ? H.seg : len;
+		if (H.prepos < H.prelen) {
+			k = H.prelen - H.prepos < n ? H.prelen - H.prepos : n;
+			memcpy(buf, H.pre + H.prepos, k);
+			H.prepos += k;
+			got = k;
+		}
+		while (got < n && pump() > 0) {
+			b = br_ssl_engine_sendrec_buf(&cc.eng, &avail);
+			k = avail < n - got ? avail : n - got;
+			memcpy((unsigned char *)buf + got, b, k);
+			br_ssl_engine_sendrec_ack(&cc.eng, k);
+			got += k;
+		}
+		H.seg -= got;           /* 0: the client closed, or waits */
+		H.cbytes += got;
+		return (ssize_t)got;
+	}
+#endif
 	if (H.eof || H.pos == H.inlen || len == 0)
 		return 0;
 	n = H.seg < len ? H.seg : len;
@@ -236,7 +403,9 @@ __wrap_write(int fd, const void *buf, size_t len)
 
 	if (!H.active || fd != 1)
 		return __real_write(fd, buf, len);
-	H.writes++;
+#ifndef FUZZ_TLS
+	H.writes++;                     /* (with TLS, pump() counts) */
+#endif
 	switch (H.wmode) {
 	case 1:
 		if (!H.weintr++) {
@@ -253,12 +422,21 @@ __wrap_write(int fd, const void *buf, size_t len)
 		break;
 	case 3:
 		H.wfailed = 1;
+#ifdef FUZZ_TLS
+		H.disrupted = 1;        /* the handshake fails: no status */
+#endif
 		errno = EPIPE;
 		return -1;
 	}
+#ifdef FUZZ_TLS
+	need(H.s2clen + n <= sizeof H.s2c);
+	memcpy(H.s2c + H.s2clen, buf, n);
+	H.s2clen += n;
+#else
 	if (H.wlen + n <= sizeof H.wbuf)
 		memcpy(H.wbuf + H.wlen, buf, n);
 	H.wlen += n;
+#endif
 	return (ssize_t)n;
 }
 
@@ -432,6 +610,10 @@ cleanup(void)
 {
 	unlink(secret_path[0]);
 	unlink(secret_path[1]);
+#ifdef FUZZ_TLS
+	unlink(cert_path);
+	unlink(key_path);
+#endif
 	rmdir(dir);
 }
 
@@ -476,6 +658,12 @@ make_config(struct config *c, const char *max, int all, int proxy)
 		a[n++] = "--scheme";
 		a[n++] = "standard";
 	}
+#ifdef FUZZ_TLS
+	a[n++] = "--tls-cert";
+	a[n++] = cert_path;
+	a[n++] = "--tls-key";
+	a[n++] = key_path;
+#endif
 	a[n++] = "/bin/true";
 	a[n] = NULL;
 	need(opts_parse(n, a, c, err, sizeof err) == 0);
@@ -520,6 +708,30 @@ setup(void)
 		need(std_klen[i] > 0 && std_klen[i] < sizeof std_key[i]);
 	}
 	atexit(cleanup);
+#ifdef FUZZ_TLS
+	{
+		static struct pem_key k;
+		static unsigned char pem[TLS_KEY_FILE_MAX];
+		char cmd[400];
+		const char *why;
+		ssize_t r;
+
+		snprintf(cert_path, sizeof cert_path, "%s/cert.pem", dir);
+		snprintf(key_path, sizeof key_path, "%s/key.pem", dir);
+		snprintf(cmd, sizeof cmd, "umask 077; openssl ecparam -name "
+		    "prime256v1 -genkey -noout -out %s && openssl req -new "
+		    "-x509 -key %s -out %s -days 2 -subj /CN=localhost",
+		    key_path, key_path, cert_path);
+		need(system(cmd) == 0);
+		fd = open(key_path, O_RDONLY | O_CLOEXEC);
+		need(fd >= 0);
+		r = __real_read(fd, pem, sizeof pem);
+		close(fd);
+		need(r > 0 && pem_key(pem, (size_t)r, &k, &why) == 0);
+		need(k.ec != NULL);
+		need(br_ec_compute_pub(&curves_impl, &srv_pub, srv_q, k.ec) > 0);
+	}
+#endif
 	for (i = 0; i < 2; i++) {
 		make_config(&configs[0][0][i], "64", 1, (int)i);
 		make_config(&configs[0][1][i], "64", 0, (int)i);
@@ -1180,7 +1392,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (proxy) {
 			hdr = (int)(aux >> 4) & 3;
 			need(hdrs[hdr].h[0] != 'P' || hdrs[hdr].h[hdrs[hdr].n - 1] == '\n');
+#ifdef FUZZ_TLS
+			H.pre = (const unsigned char *)hdrs[hdr].h;
+			H.prelen = hdrs[hdr].n;
+#else
 			put(&stream, hdrs[hdr].h, hdrs[hdr].n);
+#endif
 		}
 		build(&g, c, all, H.wmode == 3, H.fault, &stream, H.marks,
 		    &w);
@@ -1201,9 +1418,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd0 = lowest_free_fd();
 	if (sampled)
 		fds = count_fds();
+#ifdef FUZZ_TLS
+	{
+		static const size_t recs[] = { 1, 7, 100, 1000, 16384 };
+		H.rec = recs[fuzz_hash(data, size) % 5];
+	}
+	client_start();
+#endif
 	H.active = 1;
 	serve_init(&q, c);
 	st = serve_read(&q);
+#ifdef FUZZ_TLS
+	(void)pump();                   /* the client reads what is left */
+	note("  TLS: %zu ciphertext bytes read, records of %zu\n", H.cbytes,
+	    H.rec);
+#endif
 
 	/* a stall, or slow polls, took the fake clock past the deadline */
 	if (H.clock_ms - 1000000 >= c->timeout * 1000LL)
@@ -1217,10 +1446,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the wrappers were in the way, and gave what there was */
 	need(H.polls > 0 && (H.reads > 0 || H.stalled));
 	need(H.bytes == H.pos && H.pos <= H.inlen);
+#ifdef FUZZ_TLS
+	/* (a failed PROXY header leaves raw bytes in the head) */
+	need(q.have <= H.bytes + H.cbytes && q.headlen <= q.have);
+#else
 	need(q.have <= H.bytes && q.headlen <= q.have);
+#endif
 	need(documented(st));
 	need(st == 0 || st == -1 || q.why != NULL);
+#ifdef FUZZ_TLS
+	need(st != -1 || q.have == 0);
+#else
 	need(st != -1 || H.bytes == q.proxylen);
+#endif
 	need(!q.proxied || inside);
 	need(q.proxied || q.proxylen == 0);
 	if (hdr >= 0 && !inside)
@@ -1283,6 +1521,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	serve_release(&q);
+#ifdef FUZZ_TLS
+	conn_close();                   /* close_notify; the state reset */
+#endif
 	need(H.nmaps == 0);             /* every mapping unmapped, whole */
 	need(q.bodyfd == -1 && q.body == NULL && q.json == NULL);
 	H.active = 0;

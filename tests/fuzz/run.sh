@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 CC=${CC:-cc}
 out=${UNIT_DIR:-tests/build}/fuzz
-targets="http chunked sig scheme json request proxy"
+targets="http chunked sig scheme json request request_tls proxy"
 lib="src/http.c src/chunked.c src/sig.c src/json.c src/payload.c src/env.c \
  src/status.c src/scheme.c src/proxy.c"
 # fuzz_request: every module but main.c, with the calls on fds 0 and 1
@@ -43,11 +43,14 @@ done
 # shellcheck disable=SC2086
 $CC $flags -c -o "$out/obj/replay.o" tests/fuzz/replay.c 2>>"$warn" || fail=1
 # src/ holds a limits.h: -iquote keeps it from standing in for <limits.h>
+# fuzz_request_tls: fuzz_request.c with -DFUZZ_TLS, the same corpus
 for t in $targets; do
-	o=$objs w=
+	o=$objs w= d= src=tests/fuzz/fuzz_$t.c
 	[ "$t" = request ] && o=$reqobjs w=$wrap
+	[ "$t" = request_tls ] && o=$reqobjs w=$wrap,--wrap=shutdown,--wrap=close \
+	    d=-DFUZZ_TLS src=tests/fuzz/fuzz_request.c
 	# shellcheck disable=SC2086
-	$CC $flags -iquote src -o "$out/fuzz_$t" "tests/fuzz/fuzz_$t.c" \
+	$CC $flags $d -iquote src -o "$out/fuzz_$t" "$src" \
 	    "$out/obj/replay.o" $o $w -Wl,-Bstatic -lbearssl -Wl,-Bdynamic \
 	    2>>"$warn" || fail=1
 done
@@ -94,9 +97,10 @@ else
 fi
 
 for t in $targets; do
-	n=$(find "tests/fuzz/corpus/$t" -type f | wc -l | tr -d ' ')
+	c=tests/fuzz/corpus/${t%_tls}
+	n=$(find "$c" -type f | wc -l | tr -d ' ')
 	log=$out/replay_$t.log
-	if "$out/fuzz_$t" "tests/fuzz/corpus/$t" >"$log" 2>&1 &&
+	if "$out/fuzz_$t" "$c" >"$log" 2>&1 &&
 	    grep -q "^$n inputs\$" "$log" && [ "$n" -gt 0 ]; then
 		echo "ok - fuzz_$t replays its $n corpus inputs"
 	else

@@ -116,8 +116,9 @@ HOOK
 		[ -e "$d/end" ] && ended=yes || ended=no
 		same "async: 202 from a real client" "${r% *}" 202
 		same "async: the 2 s hook had not ended when the 202 arrived" "$ended" no
-		echo "# async: 202 after ${r#* } s (bound 0.5 s, target 0.1 s)"
-		check "async: 202 within 0.5 s" awk -v t="${r#* }" 'BEGIN { exit !(t < 0.5) }'
+		# the bound is the order above (the 202 before the 2 s hook
+		# ended); the time is shown, not judged (README, Tests)
+		echo "# async: 202 after ${r#* } s"
 		same "async: answer body" "$(cat "$d/body")" Accepted
 		check "async: the hook started" until_true 3 test -e "$d/start"
 		check "async: the hook ran to its end after the answer" until_true 5 test -e "$d/end"

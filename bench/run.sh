@@ -50,6 +50,16 @@
 # floor, inhook, inhook --listen (and inhook-static --listen) and webhook,
 # the alternating listener/webhook runs; into bench/results/listen.md and
 # listen.tsv instead of latest.*.
+#
+# HTTPS (bench/tls.sh, in the full run after the load rows): inhook's own
+# TLS (--tls-cert, per connection and --listen) against stunnel4 in inetd
+# mode wrapping inhook, under the same supervisor, with an EC P-256 and an
+# RSA-2048 certificate: CPU per delivery (the cgroup's as root), handshake
+# and delivery latency at concurrency 1 (bench/tlsload.py), stripped sizes
+# with TLS and with make TLS=no. BENCH_TLS_N deliveries per row and key
+# (default 300) over BENCH_TLS_ROUNDS alternating rounds (default 3), at most
+# BENCH_TLS_SECONDS (default 60) per run. BENCH_ONLY=tls runs only that
+# (a few minutes), into bench/results/tls.md and tls.tsv.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -62,7 +72,7 @@ NBIG=${BENCH_REQUESTS_BIG:-400}
 ROUNDS=${BENCH_ROUNDS:-3}
 case "$ROUNDS" in [1-9]) ;; *) echo "bench: BENCH_ROUNDS=$ROUNDS: 1 to 9" >&2; exit 1 ;; esac
 ONLY=${BENCH_ONLY:-}
-case "$ONLY" in "" | systemd | listen) ;; *) echo "bench: BENCH_ONLY=$ONLY: only BENCH_ONLY=systemd or listen is known" >&2; exit 1 ;; esac
+case "$ONLY" in "" | systemd | listen | tls) ;; *) echo "bench: BENCH_ONLY=$ONLY: only BENCH_ONLY=systemd, listen or tls is known" >&2; exit 1 ;; esac
 RT=""
 sched="normal scheduling"
 if [ "${BENCH_CHRT:-0}" = 1 ]; then
@@ -109,8 +119,9 @@ median() { grep -E '^-?[0-9.]+$' | sort -n | awk '{ v[NR] = $1 } END { if (NR) p
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- dependencies and build -------------------------------------------------
-extra="webhook valgrind binutils procps"
+extra="webhook valgrind binutils procps stunnel4 openssl"
 [ "$ONLY" = systemd ] && extra="procps"
+[ "$ONLY" = tls ] && extra="binutils procps stunnel4 openssl"
 INHOOK_DEPS_EXTRA="$extra" sh tests/deps.sh ||
 	fail "dependencies missing (see above)"
 say "building"
@@ -118,7 +129,7 @@ $MAKE -s --no-print-directory inhook || { fail "make inhook"; exit 1; }
 # make static (musl) first: floor-static is built with what it leaves
 static_ok=1
 static_why=""
-if [ "$ONLY" = systemd ]; then
+if [ "$ONLY" = systemd ] || [ "$ONLY" = tls ]; then
 	static_ok=0
 elif ! $MAKE -s --no-print-directory static > "$T/static.log" 2>&1 || [ ! -x inhook-static ]; then
 	static_ok=0
@@ -295,40 +306,36 @@ fi
 # a supervisor would (the request from a file, hook /bin/true), floor and
 # inhook alternating over 9 rounds so that drift hits both; the figures are
 # medians over the rounds, the ratio the median of the rounds' ratios
-say "pipe mode: CPU per request, floor and inhook alternating"
-for b in small big; do
-	[ $b = small ] && k=40 || k=8
-	: > "$T/ratios"; : > "$T/cpu.inhook"; : > "$T/cpu.floor"; : > "$T/wall.inhook"
-	for round in 1 2 3 4 5 6 7 8 9; do
-		for p in floor inhook; do
-			# shellcheck disable=SC2046
-			$RT "$B/rusage" -n $k "$T/ru" $(cmd_of $p) /bin/true < "$T/$b.req" > /dev/null 2>&1
-			[ "$(kv "$(cat "$T/ru")" status)" = 0 ] || fail "pipe-mode CPU loop, $p, $b body"
-			kv "$(cat "$T/ru")" cpu_us >> "$T/cpu.$p"
-			[ $p = inhook ] && kv "$(cat "$T/ru")" wall_us >> "$T/wall.inhook"
+# (not for BENCH_ONLY=tls)
+if [ "$ONLY" != tls ]; then
+	say "pipe mode: CPU per request, floor and inhook alternating"
+	for b in small big; do
+		[ $b = small ] && k=40 || k=8
+		: > "$T/ratios"; : > "$T/cpu.inhook"; : > "$T/cpu.floor"; : > "$T/wall.inhook"
+		for round in 1 2 3 4 5 6 7 8 9; do
+			for p in floor inhook; do
+				# shellcheck disable=SC2046
+				$RT "$B/rusage" -n $k "$T/ru" $(cmd_of $p) /bin/true < "$T/$b.req" > /dev/null 2>&1
+				[ "$(kv "$(cat "$T/ru")" status)" = 0 ] || fail "pipe-mode CPU loop, $p, $b body"
+				kv "$(cat "$T/ru")" cpu_us >> "$T/cpu.$p"
+				[ $p = inhook ] && kv "$(cat "$T/ru")" wall_us >> "$T/wall.inhook"
+			done
+			printf '%s\n' "$(ratio "$(tail -n 1 "$T/cpu.inhook")" "$(tail -n 1 "$T/cpu.floor")" 3)" >> "$T/ratios"
 		done
-		printf '%s\n' "$(ratio "$(tail -n 1 "$T/cpu.inhook")" "$(tail -n 1 "$T/cpu.floor")" 3)" >> "$T/ratios"
+		for p in floor inhook; do
+			v=$(median < "$T/cpu.$p")
+			put "pipecpu_${p}_$b" "$(calc "$v / $k / 1000" "" 3)"
+		done
+		put "pipecpu_ratio_$b" "$(median < "$T/ratios")"
+		put "pipewall_inhook_$b" "$(calc "$(median < "$T/wall.inhook") / $k / 1000" "" 3)"
 	done
-	for p in floor inhook; do
-		v=$(median < "$T/cpu.$p")
-		put "pipecpu_${p}_$b" "$(calc "$v / $k / 1000" "" 3)"
-	done
-	put "pipecpu_ratio_$b" "$(median < "$T/ratios")"
-	put "pipewall_inhook_$b" "$(calc "$(median < "$T/wall.inhook") / $k / 1000" "" 3)"
-done
-# end to end: the 1 MiB body per CPU second of inhook and its hook
-v=$(get pipecpu_inhook_big)
-put pipe_mbps "$(calc "$BIG / ($v * 1000)" "d = $v;" 1)"
+	# end to end: the 1 MiB body per CPU second of inhook and its hook
+	v=$(get pipecpu_inhook_big)
+	put pipe_mbps "$(calc "$BIG / ($v * 1000)" "d = $v;" 1)"
+fi
 
 # ---- load under the supervisors ----------------------------------------------------
 if [ "$ONLY" != systemd ]; then
-	if ./inhook --help 2>&1 | grep -q -- --async; then async=1; else async=0; fi
-	servers="floor inhook"
-	[ $async = 1 ] && [ -z "$ONLY" ] && servers="$servers async"
-	[ $listen = 1 ] && servers="$servers listen"
-	[ $listen = 1 ] && [ $static_ok = 1 ] && servers="$servers lstatic"
-	peer=0
-	command -v webhook > /dev/null && { servers="$servers peer"; peer=1; } || fail "webhook is not installed"
 	export SYSTEMD_LOG_LEVEL=warning
 	# As root, each server runs in a cgroup v2 group of its own: its cpu.stat
 	# counts every process of the server's tree, reaped or not, beside
@@ -350,6 +357,10 @@ if [ "$ONLY" != systemd ]; then
 		async)  set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $INHOOK --async /bin/true ;;
 		listen) set -- $LISTEN --listen "127.0.0.1:$port" /bin/true ;;
 		lstatic) set -- $LSTATIC --listen "127.0.0.1:$port" /bin/true ;;
+		# HTTPS (bench/tls.sh): TLSOPT and STCONF for the key in hand
+		tls)    set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" $INHOOK $TLSOPT /bin/true ;;
+		tlisten) set -- $LISTEN $TLSOPT --listen "127.0.0.1:$port" /bin/true ;;
+		stunnel | stunnel13) set -- systemd-socket-activate -a --inetd -l "127.0.0.1:$port" stunnel "$STCONF.$1" ;;
 		peer)   set -- webhook -hooks "$T/hooks.json" -ip 127.0.0.1 -port "$port" ;;
 		esac
 		cg=""
@@ -415,6 +426,15 @@ if [ "$ONLY" != systemd ]; then
 	say "process start costs (bench/spawn)"
 	line=$(timeout 120 $RT "$B/spawn" -n 200 /bin/true) || fail "bench/spawn: $line"
 	for key in fork_cpu_ms forkx_cpu_ms vforkx_cpu_ms; do put "spawn_$key" "$(kv "$line" $key)"; done
+fi
+if [ "$ONLY" != systemd ] && [ "$ONLY" != tls ]; then
+	if ./inhook --help 2>&1 | grep -q -- --async; then async=1; else async=0; fi
+	servers="floor inhook"
+	[ $async = 1 ] && [ -z "$ONLY" ] && servers="$servers async"
+	[ $listen = 1 ] && servers="$servers listen"
+	[ $listen = 1 ] && [ $static_ok = 1 ] && servers="$servers lstatic"
+	peer=0
+	command -v webhook > /dev/null && { servers="$servers peer"; peer=1; } || fail "webhook is not installed"
 	say "load: idle baselines"
 	for s in $servers; do
 		start $s && { sleep 0.2; stop "idle_$s"; }
@@ -488,6 +508,13 @@ if [ "$ONLY" != systemd ]; then
 	fi
 fi
 
+# ---- HTTPS: inhook's own TLS against stunnel4 wrapping inhook (bench/tls.sh) ------
+# shellcheck source=bench/tls.sh
+. bench/tls.sh
+if [ -z "$ONLY" ] || [ "$ONLY" = tls ]; then
+	tls_mode
+fi
+
 # ---- systemd mode: a delivery under the shipped units ---------------------------
 # bench/systemd.sh; its figures join ours. Not root, BENCH_SYSTEMD=0, or no
 # container: a row in the table says why, not a failure.
@@ -510,7 +537,7 @@ systemd_mode() {
 		fi
 	fi
 }
-[ "$ONLY" = listen ] || systemd_mode
+[ "$ONLY" = listen ] || [ "$ONLY" = tls ] || systemd_mode
 
 # ---- the table ------------------------------------------------------------------
 out=${ONLY:-latest}
@@ -629,13 +656,16 @@ echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average at start $load, $sched; $(n
 if [ "$ONLY" = systemd ]; then
 	echo "inhook $(./inhook --version | awk '{ print $NF }'), $(${CC:-cc} --version | head -n 1)."
 	echo "Command: \`BENCH_ONLY=systemd make bench\` (sh bench/run.sh). Hook: /bin/true. Sample body: tests/data/jobserv-build.json ($sb bytes)."
+elif [ "$ONLY" = tls ]; then
+	echo "inhook $(./inhook --version | awk '{ print $NF }'), $(tls_versions), $(${CC:-cc} --version | head -n 1)."
+	echo "Command: \`BENCH_ONLY=tls make bench\` (sh bench/run.sh). Hook: /bin/true. Sample body: tests/data/jobserv-build.json ($sb bytes)."
 else
 	echo "inhook $(./inhook --version | awk '{ print $NF }'), webhook $peerv, $(valgrind --version), $(systemd-socket-activate --version | head -n 1 | cut -d' ' -f1-2), $(${CC:-cc} --version | head -n 1)."
 	echo "Command: \`$( [ -n "$ONLY" ] && echo "BENCH_ONLY=$ONLY ")make bench\` (sh bench/run.sh). Hook: /bin/true. Sample body: tests/data/jobserv-build.json ($sb bytes);"
 	printf '%s\n' '1 MiB body: bench/mkbody 1048576 300 (a build with 300 runs and ~3.4 KB logs with \n and \" escapes and UTF-8).'
 fi
 echo
-if [ "$ONLY" != systemd ]; then
+if [ "$ONLY" != systemd ] && [ "$ONLY" != tls ]; then
 	echo "### Load: a new TCP connection per request on 127.0.0.1 (bench/loadgen), at most ${SECS} s per row"
 	echo
 	echo "| server | body | conc. | requests | req/s | p50 ms | p90 ms | p99 ms | CPU ms/req |"
@@ -766,8 +796,9 @@ if [ -z "$ONLY" ]; then
 	echo "At concurrency 8, up to 8 inhook processes (each with the RSS above, mostly shared libc pages) run at once."
 	echo "Profiles: bench/results/profile.*.txt (callgrind_annotate)."
 fi
-systemd_section
-[ "$ONLY" != systemd ] && headline_section
+[ "$ONLY" = tls ] || systemd_section
+[ -z "$ONLY" ] || [ "$ONLY" = tls ] && tls_section
+case "$ONLY" in "" | listen) headline_section ;; esac
 } > "$R/$out.md"
 cat "$R/$out.md"
 [ $failed = 0 ] || { echo "bench: something failed to run (see above)" >&2; exit 1; }

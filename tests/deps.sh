@@ -2,9 +2,12 @@
 # Installs, on Debian and as root, what building and testing inhook needs.
 # Quiet when everything is there; says what is missing otherwise.
 # musl-tools, dpkg-dev: make static (container/musl-static.sh). podman, runc:
-# tests/container. haproxy: tests/proxy. Not busybox-static, which conflicts with busybox: that
-# suite takes its static /bin/busybox from the .deb (apt-get download).
-pkgs="gcc make libbearssl-dev libjsmn-dev curl python3 python3-requests xinetd systemd valgrind cppcheck ucspi-tcp ipsvd socat busybox strace musl-tools dpkg-dev podman runc haproxy"
+# tests/container. haproxy: tests/proxy. openssl: tests/tls (certificates,
+# s_client). testssl.sh (it brings openssl, dnsutils, bsdextrautils, procps)
+# only for make check-tls, through INHOOK_DEPS_EXTRA. Not busybox-static,
+# which conflicts with busybox: that suite takes its static /bin/busybox
+# from the .deb (apt-get download).
+pkgs="gcc make libbearssl-dev libjsmn-dev openssl curl python3 python3-requests xinetd systemd valgrind cppcheck ucspi-tcp ipsvd socat busybox strace musl-tools dpkg-dev podman runc haproxy"
 [ -n "$INHOOK_DEPS_EXTRA" ] && pkgs="$pkgs $INHOOK_DEPS_EXTRA"
 missing=""
 for p in $pkgs; do

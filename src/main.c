@@ -175,7 +175,8 @@ bad_usage(const struct config *c, const char *err)
 	else
 		log_line(LOG_ERR, "usage error: %s", err);
 	if (io_is_socket(0) || io_is_socket(1)) {
-		n = response_format(out, S_INTERNAL_ERROR, NULL, NULL, 0, time(NULL));
+		n = response_format(out, S_INTERNAL_ERROR, NULL, TEXT_500_USAGE, 0,
+		    time(NULL));
 		(void)io_write_all(1, out, n, io_now_ms() + 1000);
 		io_staged_close(0, 1);
 	}

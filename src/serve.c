@@ -188,6 +188,7 @@ read_proxy(struct req *q)
 	}
 	if (used > q->have) {           /* the parser's promise */
 		q->why = "PROXY parser overran the buffer";
+		q->text500 = TEXT_500_BUG;
 		return S_INTERNAL_ERROR;
 	}
 	proxy_apply(q, &p);
@@ -307,6 +308,7 @@ read_body(struct req *q)
 	q->bodyfd = memfd_create("inhook-body", MFD_CLOEXEC);
 	if (q->bodyfd < 0 || ftruncate(q->bodyfd, (off_t)cap) < 0) {
 		q->why = "cannot create the body file";
+		q->text500 = TEXT_500_RESOURCE;
 		return S_INTERNAL_ERROR;
 	}
 	if (cap > 0) {
@@ -315,6 +317,7 @@ read_body(struct req *q)
 		if (q->body == MAP_FAILED) {
 			q->body = NULL;
 			q->why = "cannot map the body file";
+			q->text500 = TEXT_500_RESOURCE;
 			return S_INTERNAL_ERROR;
 		}
 		q->bodymap = cap;
@@ -343,6 +346,7 @@ read_body(struct req *q)
 		}
 		if (n > cap - got || n > nextra) {   /* the decoder's promise */
 			q->why = "chunked decoder overran the body";
+			q->text500 = TEXT_500_BUG;
 			return S_INTERNAL_ERROR;
 		}
 		if (n)
@@ -356,6 +360,7 @@ read_body(struct req *q)
 	}
 	if (ftruncate(q->bodyfd, (off_t)got) < 0) {
 		q->why = "cannot size the body file";
+		q->text500 = TEXT_500_RESOURCE;
 		return S_INTERNAL_ERROR;
 	}
 	q->bodylen = got;
@@ -389,6 +394,7 @@ load_secrets(struct req *q)
 		for (k = 0; k < i; k++)
 			secret_wipe(&secrets[k]);
 		q->why = why;
+		q->text500 = TEXT_500_SECRET;
 		return S_INTERNAL_ERROR;
 	}
 	return 0;
@@ -421,6 +427,8 @@ form_json(struct req *q)
 	if (q->json == MAP_FAILED) {
 		q->json = NULL;
 		q->why = "cannot map the form payload";
+		q->text = NULL;
+		q->text500 = TEXT_500_RESOURCE;
 		return S_INTERNAL_ERROR;
 	}
 	q->jsonmap = q->bodylen;
@@ -567,12 +575,14 @@ log_request(struct req *q)
 }
 
 /* Writes the answer: the head, then the text (the reason phrase unless
- * q->text says otherwise) or the hook's captured output. Returns 0 or -1. */
+ * q->text says otherwise; for a 500 its class, q->text500) or the hook's
+ * captured output. Returns 0 or -1. */
 static int
 answer(struct req *q)
 {
 	char out[RESPONSE_MAX];
-	const char *text = q->text ? q->text : status_reason(q->status);
+	const char *text = q->text ? q->text : q->status != S_INTERNAL_ERROR ?
+	    status_reason(q->status) : q->text500 ? q->text500 : TEXT_500_BUG;
 	long long deadline = io_now_ms() + q->c->timeout * 1000LL;
 	int head_only = q->r.method == M_HEAD;
 	size_t n, blen = q->output ? q->hook.outlen : strlen(text) + 1;

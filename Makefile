@@ -41,7 +41,7 @@ SRC  = src/main.c src/serve.c src/opts.c src/http.c src/chunked.c src/sig.c \
        src/json.c src/payload.c src/env.c src/hook.c src/io.c src/log.c \
        src/response.c src/secret.c src/status.c src/scheme.c src/form.c \
        src/lock.c src/filter.c src/dedupe.c src/spool.c src/spoolcmd.c \
-       src/deliver.c src/text.c src/listen.c src/user.c src/proxy.c \
+       src/deliver.c src/signcmd.c src/text.c src/listen.c src/user.c src/proxy.c \
        src/cidr.c src/conn.c src/tls.c src/pem.c
 LIB  = $(filter-out src/main.c,$(SRC))
 HDR  = $(wildcard src/*.h)

@@ -14,9 +14,8 @@
 #include "log.h"
 #include "opts.h"
 #include "response.h"
-#include "secret.h"
 #include "serve.h"
-#include "sig.h"
+#include "signcmd.h"
 #include "spoolcmd.h"
 #include "status.h"
 
@@ -28,9 +27,11 @@
 #define EXIT_TEMP  111
 
 static const char usage[] =
-"usage: inhook [OPTIONS] [--] HOOK [ARG...]\n"
-"       inhook --listen ADDR:PORT [--listen ...] [OPTIONS] [--] HOOK [ARG...]\n"
-"       inhook sign --secret-file FILE [BODYFILE]\n"
+"usage: inhook --secret-file FILE [OPTIONS] [--] HOOK [ARG...]\n"
+"       inhook --listen ADDR:PORT [--listen ...] --secret-file FILE [OPTIONS]\n"
+"              [--] HOOK [ARG...]\n"
+"       inhook sign [--request] [--scheme NAME] [--path PATH]\n"
+"              [--allow-shared-secret] --secret-file FILE [BODYFILE]\n"
 "       inhook spool list|retry|drop [--spool DIR] [ID...]\n"
 "Answers one signed webhook on stdin/stdout, or each on its own --listen\n"
 "sockets (or systemd Accept=no), and runs HOOK for it (inhook(8)).\n"
@@ -95,71 +96,6 @@ std_fds(void)
 		close(fd);
 }
 
-static int
-cmd_sign(int argc, char **argv)
-{
-	struct secret s;
-	const char *file = NULL, *body = NULL, *why;
-	unsigned char *buf = NULL, *nb;
-	size_t len = 0, cap = 0;
-	char out[72];
-	ssize_t r;
-	int i, fd = 0;
-
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--secret-file") == 0 && i + 1 < argc)
-			file = argv[++i];
-		else if (strncmp(argv[i], "--secret-file=", 14) == 0)
-			file = argv[i] + 14;
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			break;
-		else if (!body)
-			body = argv[i];
-		else
-			break;
-	}
-	if (i < argc || !file) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (secret_load(&s, file, 1, &why) < 0) {
-		fprintf(stderr, "inhook sign: %s: %s\n", file, why);
-		return EXIT_USAGE;
-	}
-	if (body && strcmp(body, "-") != 0 &&
-	    (fd = open(body, O_RDONLY | O_CLOEXEC)) < 0) {
-		perror(body);
-		return EXIT_TEMP;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap >= BODY_LIMIT) {
-				fprintf(stderr, "inhook sign: body over %lu bytes\n",
-				    (unsigned long)BODY_LIMIT);
-				return EXIT_USAGE;
-			}
-			cap = cap ? cap * 2 : 65536;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				perror("inhook sign");
-				return EXIT_TEMP;
-			}
-			buf = nb;
-		}
-		if ((r = read(fd, buf + len, cap - len)) == 0)
-			break;
-		if (r < 0) {
-			perror("inhook sign: read");
-			return EXIT_TEMP;
-		}
-		len += (size_t)r;
-	}
-	sig_format_jobserv(s.key, s.len, buf ? buf : (unsigned char *)"", len, out);
-	secret_wipe(&s);
-	free(buf);
-	puts(out);
-	return fflush(stdout) == 0 ? 0 : EXIT_TEMP;
-}
-
 /* A usage error on a live connection: log it where logs go, and answer 500
  * so the sender is not left waiting. */
 static int
@@ -192,7 +128,7 @@ main(int argc, char **argv)
 	std_signals();
 	std_fds();
 	if (argc > 1 && strcmp(argv[1], "sign") == 0)
-		return cmd_sign(argc, argv);
+		return sign_cmd(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "spool") == 0)
 		return spool_cmd(argc, argv);
 	if (opts_parse(argc, argv, &c, err, sizeof err) < 0)

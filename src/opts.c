@@ -120,8 +120,8 @@ env_ok(const char *e, const char *prefix)
 	return 1;
 }
 
-static int
-path_ok(const char *p)
+int
+opts_path_ok(const char *p)
 {
 	size_t i;
 
@@ -471,7 +471,7 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	}
 	if (c->nscheme == 0)
 		c->schemes[c->nscheme++] = SCHEME_JOBSERV;
-	if (!path_ok(c->path)) {
+	if (!opts_path_ok(c->path)) {
 		snprintf(err, errlen, "--path must start with / and hold no space, ? or #");
 		return -1;
 	}

@@ -144,7 +144,7 @@ check-systemd: deps inhook
 # finding rated HIGH or CRITICAL, TLS 1.2 only, the three ECDHE AEAD suites
 # (about 3 minutes; not in check). .ci/run runs it.
 check-tls: deps inhook
-	@INHOOK_DEPS_EXTRA="testssl.sh" sh tests/deps.sh
+	@sh tests/deps.sh tls
 	@sh tests/tls/testssl.sh > $(BUILD)/check-tls.out 2>&1; cat $(BUILD)/check-tls.out; \
 	    p=$$(grep -c '^ok ' $(BUILD)/check-tls.out); \
 	    f=$$(grep -c '^not ok ' $(BUILD)/check-tls.out); \
@@ -159,7 +159,7 @@ demo: deps inhook
 # holds the request target to one --max-body.
 FUZZ_SECONDS ?= 60
 fuzz:
-	@INHOOK_DEPS_EXTRA="clang libclang-rt-14-dev" sh tests/deps.sh
+	@sh tests/deps.sh fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/fuzz.sh $(FUZZ_TARGETS)
 
 # The benchmark (not part of check): floor, inhook, webhook; see bench/run.sh.

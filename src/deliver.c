@@ -99,9 +99,14 @@ fixed_env(struct req *q)
 	return st ? S_INTERNAL_ERROR : 0;
 }
 
+/* The log's reason for the hook's outcome st, and q->text500 for a 500. */
 static const char *
-hook_why(const struct hook_result *h, int st)
+hook_why(struct req *q, int st)
 {
+	const struct hook_result *h = &q->hook;
+
+	q->text500 = !h->started ? TEXT_500_START : h->lost ? TEXT_500_LOST :
+	    TEXT_500_HOOK;
 	if (!h->started)
 		return strerror(h->err);
 	if (h->timed_out)
@@ -386,11 +391,12 @@ start_async(struct req *q)
 			q->hook_ran = 1;
 			q->hook.err = errno;
 			q->why = strerror(errno);
+			q->text500 = TEXT_500_START;
 			return settle(q, S_INTERNAL_ERROR);
 		}
 		q->pending = 2;
 	} else if ((st = start(q)) != 0) {
-		q->why = hook_why(&q->hook, st);
+		q->why = hook_why(q, st);
 		return settle(q, st);
 	} else {
 		q->pending = 1;
@@ -410,13 +416,13 @@ deliver_finish(struct req *q)
 			return;
 		}
 		if ((st = start(q)) != 0) {
-			q->why = hook_why(&q->hook, st);
+			q->why = hook_why(q, st);
 			settle(q, st);
 			return;
 		}
 	}
 	st = hook_wait(&q->h, &q->hook);
-	q->why = hook_why(&q->hook, st);
+	q->why = hook_why(q, st);
 	settle(q, st);
 }
 
@@ -431,11 +437,14 @@ deliver(struct req *q)
 	env_init(&env);
 	if ((st = fixed_env(q)) != 0) {
 		q->why = "--env values too large for the environment";
+		q->text500 = TEXT_500_ENV;
 		return st;
 	}
 	if ((st = payload_export(q->json ? q->json : (const unsigned char *)"",
-	    q->jsonlen, c->prefix, &env, &q->why)) != 0)
+	    q->jsonlen, c->prefix, &env, &q->why)) != 0) {
+		q->text500 = TEXT_500_BUG;      /* the tokenizer's disagreement */
 		return st;
+	}
 	env_vector(&env, envp);
 	for (i = 0; i < c->nwhen; i++) {
 		if (filter_holds(&c->when[i], &env, c->prefix))
@@ -453,6 +462,7 @@ deliver(struct req *q)
 		if (q->outbuf == MAP_FAILED) {
 			q->outbuf = NULL;
 			q->why = "no memory for --max-output";
+			q->text500 = TEXT_500_RESOURCE;
 			return S_INTERNAL_ERROR;
 		}
 	}
@@ -477,7 +487,7 @@ deliver(struct req *q)
 	if (q->hook.truncated)
 		log_line(LOG_WARNING, "hook output over --max-output: answered "
 		    "with its first %lu bytes", c->max_output);
-	q->why = hook_why(&q->hook, st);
+	q->why = hook_why(q, st);
 	if (q->hook.stopped)
 		q->retry_after = RETRY_AFTER_S;    /* unless spooled */
 	return settle(q, st);

@@ -7,6 +7,36 @@
 #include <string.h>
 
 #include "filter.h"
+#include "payload.h"
+
+int
+filter_spell(const char *name, size_t n, char *out)
+{
+	size_t i;
+	int changed = 0;
+
+	for (i = 0; i < n; i++) {
+		out[i] = payload_name_byte((unsigned char)name[i]);
+		changed |= out[i] != name[i];
+	}
+	out[n] = '\0';
+	return changed;
+}
+
+int
+filter_prefixed(const struct filter *f, const char *prefix, char *err,
+                size_t errlen)
+{
+	size_t plen = strlen(prefix);
+
+	if (f->namelen <= plen || strncmp(f->name, prefix, plen) != 0)
+		return 0;
+	snprintf(err, errlen, "--when %.64s%c%.32s: NAME is written without "
+	    "the prefix %.64s: --when %.64s%c%.32s", f->name, f->is_regex ?
+	    '~' : '=', f->value, prefix, f->name + plen, f->is_regex ? '~' :
+	    '=', f->value);
+	return -1;
+}
 
 int
 filter_parse(struct filter *f, const char *expr, char *err, size_t errlen)
@@ -16,12 +46,15 @@ filter_parse(struct filter *f, const char *expr, char *err, size_t errlen)
 
 	memset(f, 0, sizeof *f);
 	for (n = 0; expr[n] && expr[n] != '=' && expr[n] != '~'; n++)
-		if (!((expr[n] >= 'A' && expr[n] <= 'Z') ||
-		    (expr[n] >= '0' && expr[n] <= '9') || expr[n] == '_')) {
-			snprintf(err, errlen, "--when %.64s: NAME must match "
-			    "[A-Z0-9_]+ (the variable without its prefix)", expr);
-			return -1;
-		}
+		;
+	if (n > 0 && expr[n] != '\0' && n <= WHEN_NAME_MAX &&
+	    filter_spell(expr, n, f->name)) {
+		/* never a payload name: show the one the key makes */
+		snprintf(err, errlen, "--when %.64s: no payload variable is "
+		    "named so (keys become upper case, other bytes \"_\"): "
+		    "--when %.64s%c%.64s", expr, f->name, expr[n], expr + n + 1);
+		return -1;
+	}
 	if (n == 0 || expr[n] == '\0' || n > WHEN_NAME_MAX) {
 		snprintf(err, errlen, "--when %.64s: want NAME=VALUE or "
 		    "NAME~REGEX", expr);

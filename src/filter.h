@@ -24,6 +24,17 @@ struct filter {
  * must outlive f. Returns 0, or -1 with a message in err. */
 int filter_parse(struct filter *f, const char *expr, char *err, size_t errlen);
 
+/* Writes into out (n + 1 bytes) the name that payload keys spelled as
+ * name[0..n) become (upper case, every byte not [A-Za-z0-9] as "_").
+ * Returns 1 when that differs from name: name itself can never match. */
+int filter_spell(const char *name, size_t n, char *out);
+
+/* A parsed f whose NAME begins with prefix (and is longer): -1 with a
+ * message in err that shows it without; else 0. Given once --prefix is
+ * known, so that --when WEBHOOK_STATUS=PASSED is refused, not filtered. */
+int filter_prefixed(const struct filter *f, const char *prefix, char *err,
+                    size_t errlen);
+
 /* 1 when f holds for the variables in v exported under prefix, else 0. */
 int filter_holds(const struct filter *f, const struct env *v,
                  const char *prefix);

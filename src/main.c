@@ -14,9 +14,8 @@
 #include "log.h"
 #include "opts.h"
 #include "response.h"
-#include "secret.h"
 #include "serve.h"
-#include "sig.h"
+#include "signcmd.h"
 #include "spoolcmd.h"
 #include "status.h"
 
@@ -28,22 +27,27 @@
 #define EXIT_TEMP  111
 
 static const char usage[] =
-"usage: inhook [OPTIONS] [--] HOOK [ARG...]\n"
-"       inhook --listen ADDR:PORT [--listen ...] [OPTIONS] [--] HOOK [ARG...]\n"
-"       inhook sign --secret-file FILE [BODYFILE]\n"
+"usage: inhook --secret-file FILE [OPTIONS] [--] HOOK [ARG...]\n"
+"       inhook --listen ADDR:PORT [--listen ...] --secret-file FILE [OPTIONS]\n"
+"              [--] HOOK [ARG...]\n"
+"       inhook sign [--request] [--scheme NAME] [--path PATH]\n"
+"              [--allow-shared-secret] --secret-file FILE [BODYFILE]\n"
 "       inhook spool list|retry|drop [--spool DIR] [ID...]\n"
 "Answers one signed webhook on stdin/stdout, or each on its own --listen\n"
 "sockets (or systemd Accept=no), and runs HOOK for it (inhook(8)).\n"
-"  --secret-file FILE   secret; repeatable, any verifies (500 if unusable)\n"
+"  --secret-file FILE   required: the secret (mode 600); repeatable, any\n"
+"                       verifies (500 if unusable)\n"
 "  --allow-shared-secret  accept secrets readable by group or others\n"
-"  --scheme NAME        jobserv|github|gitea|gitlab|standard, repeatable (403)\n"
+"  --scheme NAME        jobserv|github|gitea|gitlab|standard, repeatable\n"
+"                       (jobserv; 403)\n"
 "  --tolerance SECS     standard: timestamp window (300; 403)\n"
 "  --path PATH          webhook path (/webhook; 404)\n"
 "  --prefix PREFIX      payload variable prefix (WEBHOOK_)\n"
 "  --max-body BYTES     largest body (1048576; 413)\n"
 "  --timeout SECS       deadline for the request (10; 408)\n"
 "  --hook-timeout SECS  hook's process group killed after (60; 504)\n"
-"  --env NAME[=VALUE]   pass or set a variable for the hook\n"
+"  --env NAME[=VALUE]   pass or set a variable for the hook (not\n"
+"                       CREDENTIALS_DIRECTORY)\n"
 "  --log-stderr         log to stderr, not syslog\n"
 "  --syslog             log to syslog (the listener logs to stderr)\n"
 "  --user UID[:GID]     run as this user (NAME[:GROUP] from /etc/passwd)\n"
@@ -95,71 +99,6 @@ std_fds(void)
 		close(fd);
 }
 
-static int
-cmd_sign(int argc, char **argv)
-{
-	struct secret s;
-	const char *file = NULL, *body = NULL, *why;
-	unsigned char *buf = NULL, *nb;
-	size_t len = 0, cap = 0;
-	char out[72];
-	ssize_t r;
-	int i, fd = 0;
-
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--secret-file") == 0 && i + 1 < argc)
-			file = argv[++i];
-		else if (strncmp(argv[i], "--secret-file=", 14) == 0)
-			file = argv[i] + 14;
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			break;
-		else if (!body)
-			body = argv[i];
-		else
-			break;
-	}
-	if (i < argc || !file) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (secret_load(&s, file, 1, &why) < 0) {
-		fprintf(stderr, "inhook sign: %s: %s\n", file, why);
-		return EXIT_USAGE;
-	}
-	if (body && strcmp(body, "-") != 0 &&
-	    (fd = open(body, O_RDONLY | O_CLOEXEC)) < 0) {
-		perror(body);
-		return EXIT_TEMP;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap >= BODY_LIMIT) {
-				fprintf(stderr, "inhook sign: body over %lu bytes\n",
-				    (unsigned long)BODY_LIMIT);
-				return EXIT_USAGE;
-			}
-			cap = cap ? cap * 2 : 65536;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				perror("inhook sign");
-				return EXIT_TEMP;
-			}
-			buf = nb;
-		}
-		if ((r = read(fd, buf + len, cap - len)) == 0)
-			break;
-		if (r < 0) {
-			perror("inhook sign: read");
-			return EXIT_TEMP;
-		}
-		len += (size_t)r;
-	}
-	sig_format_jobserv(s.key, s.len, buf ? buf : (unsigned char *)"", len, out);
-	secret_wipe(&s);
-	free(buf);
-	puts(out);
-	return fflush(stdout) == 0 ? 0 : EXIT_TEMP;
-}
-
 /* A usage error on a live connection: log it where logs go, and answer 500
  * so the sender is not left waiting. */
 static int
@@ -175,7 +114,8 @@ bad_usage(const struct config *c, const char *err)
 	else
 		log_line(LOG_ERR, "usage error: %s", err);
 	if (io_is_socket(0) || io_is_socket(1)) {
-		n = response_format(out, S_INTERNAL_ERROR, NULL, NULL, 0, time(NULL));
+		n = response_format(out, S_INTERNAL_ERROR, NULL, TEXT_500_USAGE, 0,
+		    time(NULL));
 		(void)io_write_all(1, out, n, io_now_ms() + 1000);
 		io_staged_close(0, 1);
 	}
@@ -191,7 +131,7 @@ main(int argc, char **argv)
 	std_signals();
 	std_fds();
 	if (argc > 1 && strcmp(argv[1], "sign") == 0)
-		return cmd_sign(argc, argv);
+		return sign_cmd(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "spool") == 0)
 		return spool_cmd(argc, argv);
 	if (opts_parse(argc, argv, &c, err, sizeof err) < 0)

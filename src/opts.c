@@ -120,8 +120,8 @@ env_ok(const char *e, const char *prefix)
 	return 1;
 }
 
-static int
-path_ok(const char *p)
+int
+opts_path_ok(const char *p)
 {
 	size_t i;
 
@@ -471,7 +471,7 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	}
 	if (c->nscheme == 0)
 		c->schemes[c->nscheme++] = SCHEME_JOBSERV;
-	if (!path_ok(c->path)) {
+	if (!opts_path_ok(c->path)) {
 		snprintf(err, errlen, "--path must start with / and hold no space, ? or #");
 		return -1;
 	}
@@ -487,7 +487,17 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 		    c->prefix, bad);
 		return -1;
 	}
+	for (k = 0; k < c->nwhen; k++)
+		if (filter_prefixed(&c->when[k], c->prefix, err, errlen) < 0)
+			return -1;
 	for (k = 0; k < c->nenv; k++) {
+		if (strncmp(c->envs[k], "CREDENTIALS_DIRECTORY", 21) == 0 &&
+		    (c->envs[k][21] == '\0' || c->envs[k][21] == '=')) {
+			snprintf(err, errlen, "--env CREDENTIALS_DIRECTORY: the "
+			    "hook never gets it, for it leads to the secret; pass "
+			    "what the hook needs under another name");
+			return -1;
+		}
 		if (!env_ok(c->envs[k], c->prefix)) {
 			snprintf(err, errlen, "--env %.64s: NAME must match "
 			    "[A-Za-z_][A-Za-z0-9_]*, not start with the prefix, "

@@ -68,6 +68,10 @@ extern const char *const opts_unsafe_names[];
 int opts_parse(int argc, char **argv, struct config *c, char *err,
                size_t errlen);
 
+/* 1 when p is a usable --path: starts with '/', at most PATH_OPT_MAX bytes,
+ * no space, control byte, '?' or '#'. */
+int opts_path_ok(const char *p);
+
 /* Parses a decimal number of at most 10 digits in [lo, hi]. Returns 0 or -1. */
 int opts_number(const char *s, unsigned long lo, unsigned long hi,
                 unsigned long *out);

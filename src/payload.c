@@ -66,7 +66,6 @@ put_key(const unsigned char *body, const jsmntok_t *t, size_t n, int escapes)
 	const unsigned char *s = body + t->start;
 	size_t raw = (size_t)(t->end - t->start), len, i;
 	size_t room = n < sizeof path - 32 ? sizeof path - 32 - n : 0;
-	unsigned char c;
 
 	if (raw <= room)
 		len = decode(s, raw, (unsigned char *)path + n, escapes);
@@ -76,13 +75,8 @@ put_key(const unsigned char *body, const jsmntok_t *t, size_t n, int escapes)
 		return 0;
 	if (len == 0)
 		return 0;
-	for (i = n; i < n + len; i++) {
-		c = (unsigned char)path[i];
-		if (c >= 'a' && c <= 'z')
-			path[i] = (char)(c - 32);
-		else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			path[i] = '_';
-	}
+	for (i = n; i < n + len; i++)
+		path[i] = payload_name_byte((unsigned char)path[i]);
 	return n + len;
 }
 

@@ -10,6 +10,17 @@
 #include <stddef.h>
 #include "env.h"
 
+/* The byte of a variable name that byte c of an object key becomes. */
+static inline char
+payload_name_byte(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return (char)(c - 32);
+	if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return (char)c;
+	return '_';
+}
+
 /* Validates body[0..len) (json_check) and appends its variables to v.
  * Returns 0; 400 when the body is not JSON; 422 when it is JSON that cannot
  * be exported whole: not an object, \u0000 or an unpaired surrogate, too

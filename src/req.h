@@ -48,6 +48,7 @@ struct req {
 	struct hook_result hook;
 	/* the delivery's course: deliver(), then finish() for --async */
 	const char *text;                /* answer body; NULL: reason phrase */
+	const char *text500;             /* a 500's body: its TEXT_500_* class */
 	int retry_after;                 /* Retry-After seconds, 0 for none */
 	int output;                      /* answer with the hook's stdout */
 	int pending;                     /* --async: 1 supervise, 2 lock first */

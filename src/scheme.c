@@ -217,15 +217,48 @@ standard_match(struct span list, const unsigned char want[SIG_MAC_LEN])
 	return match;
 }
 
+int
+scheme_mac(enum scheme sc, const unsigned char *key, size_t klen,
+           struct span id, struct span ts, const unsigned char *body,
+           size_t len, unsigned char mac[SIG_MAC_LEN])
+{
+	unsigned char raw[SECRET_MAX];
+	const unsigned char *parts[5];
+	size_t lens[5];
+	long kl;
+
+	if (klen == 0)
+		return -1;
+	switch (sc) {
+	case SCHEME_JOBSERV: case SCHEME_GITHUB: case SCHEME_GITEA:
+		sig_hmac(key, klen, body, len, mac);
+		return 0;
+	case SCHEME_STANDARD:
+		if (klen > 6 && memcmp(key, "whsec_", 6) == 0) {
+			key += 6;
+			klen -= 6;
+		}
+		if ((kl = sig_unbase64(key, klen, raw, sizeof raw)) <= 0)
+			return -1;
+		parts[0] = id.p;  lens[0] = id.len;
+		parts[1] = (const unsigned char *)".";  lens[1] = 1;
+		parts[2] = ts.p;  lens[2] = ts.len;
+		parts[3] = (const unsigned char *)".";  lens[3] = 1;
+		parts[4] = body;  lens[4] = len;
+		sig_hmac_parts(raw, (size_t)kl, parts, lens, 5, mac);
+		explicit_bzero(raw, sizeof raw);
+		return 0;
+	case SCHEME_GITLAB: case SCHEME_NONE:
+		break;
+	}
+	return -1;
+}
+
 static int
 check_one(const struct scheme_req *s, const unsigned char *key, size_t klen,
           const unsigned char *body, size_t len, unsigned char mac[SIG_MAC_LEN])
 {
-	unsigned char got[SIG_MAC_LEN], a[SIG_MAC_LEN], raw[SECRET_MAX];
-	const unsigned char *parts[5];
-	size_t lens[5];
-	long kl;
-	int ok;
+	unsigned char got[SIG_MAC_LEN], a[SIG_MAC_LEN];
 
 	if (klen == 0)
 		return 0;
@@ -252,26 +285,16 @@ check_one(const struct scheme_req *s, const unsigned char *key, size_t klen,
 		sig_sha256(body, len, mac);
 		return sig_equal(got, a, SIG_MAC_LEN);
 	case SCHEME_STANDARD:
-		if (klen > 6 && memcmp(key, "whsec_", 6) == 0) {
-			key += 6;
-			klen -= 6;
-		}
-		if ((kl = sig_unbase64(key, klen, raw, sizeof raw)) <= 0)
+		if (scheme_mac(SCHEME_STANDARD, key, klen, s->id, s->ts, body, len,
+		    mac) < 0)
 			return 0;
-		parts[0] = s->id.p;  lens[0] = s->id.len;
-		parts[1] = (const unsigned char *)".";  lens[1] = 1;
-		parts[2] = s->ts.p;  lens[2] = s->ts.len;
-		parts[3] = (const unsigned char *)".";  lens[3] = 1;
-		parts[4] = body;     lens[4] = len;
-		sig_hmac_parts(raw, (size_t)kl, parts, lens, 5, mac);
-		explicit_bzero(raw, sizeof raw);
 		return standard_match(s->sig, mac);
 	case SCHEME_NONE:
 		return 0;
 	}
-	sig_hmac(key, klen, body, len, mac);
-	ok = sig_equal(got, mac, SIG_MAC_LEN);
-	return ok;
+	if (scheme_mac(s->scheme, key, klen, s->id, s->ts, body, len, mac) < 0)
+		return 0;
+	return sig_equal(got, mac, SIG_MAC_LEN);
 }
 
 int

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include "http.h"
 #include "limits.h"
+#include "sig.h"
 
 enum scheme {
 	SCHEME_NONE = 0, SCHEME_JOBSERV, SCHEME_GITHUB, SCHEME_GITEA,
@@ -55,6 +56,15 @@ int scheme_verify(const struct scheme_req *s,
                   const unsigned char *const *keys, const size_t *klens,
                   size_t nkeys, const unsigned char *body, size_t len,
                   unsigned char *id);
+
+/* The MAC that scheme sc sends for body with secret key (the same code
+ * verifies it): HMAC-SHA256(key, body) for jobserv, github and gitea; for
+ * standard, over "id.ts.body" with the base64-decoded key (its "whsec_"
+ * prefix optional). Returns 0, or -1 when sc signs with no MAC (gitlab),
+ * the key is empty, or (standard) it does not decode. */
+int scheme_mac(enum scheme sc, const unsigned char *key, size_t klen,
+               struct span id, struct span ts, const unsigned char *body,
+               size_t len, unsigned char mac[SIG_MAC_LEN]);
 
 /* When the sender named its delivery (X-GitHub-Delivery, X-Gitea-Delivery,
  * Idempotency-Key, webhook-id), writes a hash of scheme name and that id

@@ -188,6 +188,7 @@ read_proxy(struct req *q)
 	}
 	if (used > q->have) {           /* the parser's promise */
 		q->why = "PROXY parser overran the buffer";
+		q->text500 = TEXT_500_BUG;
 		return S_INTERNAL_ERROR;
 	}
 	proxy_apply(q, &p);
@@ -234,18 +235,31 @@ read_head(struct req *q)
 	}
 }
 
-/* The log's reason for a status from the head's parsers. */
+/* The log's reason for a status from http_head_scan (scan) or http_parse
+ * (which sees a head whose request line the scan passed): each status, and
+ * each cause the parsers tell apart, its own. */
 static const char *
-http_why(int st)
+http_why(int st, int scan, const unsigned char *b, size_t n)
 {
+	const unsigned char *lf;
+
 	switch (st) {
 	case S_URI_TOO_LONG: return "request line over REQLINE_MAX";
-	case S_EXPECTATION_FAILED: return "unknown expectation";
-	case S_HEADERS_TOO_LARGE: return "head over HEAD_MAX or HEADERS_MAX";
-	case S_NOT_IMPLEMENTED: return "method or transfer coding not implemented";
-	case S_VERSION_NOT_SUPPORTED: return "HTTP version not supported";
+	case S_EXPECTATION_FAILED: return "Expect other than 100-continue";
+	case S_HEADERS_TOO_LARGE:
+		return scan ? "head over HEAD_MAX bytes" :
+		    "more than HEADERS_MAX header fields";
+	case S_NOT_IMPLEMENTED:
+		return scan ? "method longer than METHOD_MAX" :
+		    "Transfer-Encoding other than chunked";
+	case S_VERSION_NOT_SUPPORTED: return "HTTP version other than 1.x";
 	}
-	return "malformed request line or head";
+	if (!scan)
+		return "malformed header field, Host, Content-Length, "
+		    "Content-Type or Transfer-Encoding";
+	if ((lf = memchr(b, '\n', n)) != NULL && (lf == b || lf[-1] != '\r'))
+		return "bare LF in the head: lines end in CRLF";
+	return "malformed request line, or a bare CR";
 }
 
 /* Which methods the target allows: 0 for "not found". */
@@ -307,6 +321,7 @@ read_body(struct req *q)
 	q->bodyfd = memfd_create("inhook-body", MFD_CLOEXEC);
 	if (q->bodyfd < 0 || ftruncate(q->bodyfd, (off_t)cap) < 0) {
 		q->why = "cannot create the body file";
+		q->text500 = TEXT_500_RESOURCE;
 		return S_INTERNAL_ERROR;
 	}
 	if (cap > 0) {
@@ -315,6 +330,7 @@ read_body(struct req *q)
 		if (q->body == MAP_FAILED) {
 			q->body = NULL;
 			q->why = "cannot map the body file";
+			q->text500 = TEXT_500_RESOURCE;
 			return S_INTERNAL_ERROR;
 		}
 		q->bodymap = cap;
@@ -337,12 +353,13 @@ read_body(struct req *q)
 			q->why = st == S_PAYLOAD_TOO_LARGE ?
 			    "chunked body over --max-body" :
 			    st == S_HEADERS_TOO_LARGE ?
-			    "chunked trailer section over its limit" :
+			    "chunked trailer section over TRAILER_MAX" :
 			    "bad chunked framing";
 			return st;
 		}
 		if (n > cap - got || n > nextra) {   /* the decoder's promise */
 			q->why = "chunked decoder overran the body";
+			q->text500 = TEXT_500_BUG;
 			return S_INTERNAL_ERROR;
 		}
 		if (n)
@@ -356,6 +373,7 @@ read_body(struct req *q)
 	}
 	if (ftruncate(q->bodyfd, (off_t)got) < 0) {
 		q->why = "cannot size the body file";
+		q->text500 = TEXT_500_RESOURCE;
 		return S_INTERNAL_ERROR;
 	}
 	q->bodylen = got;
@@ -389,6 +407,7 @@ load_secrets(struct req *q)
 		for (k = 0; k < i; k++)
 			secret_wipe(&secrets[k]);
 		q->why = why;
+		q->text500 = TEXT_500_SECRET;
 		return S_INTERNAL_ERROR;
 	}
 	return 0;
@@ -412,6 +431,10 @@ form_json(struct req *q)
 	if (!span_caseeq((struct span){ ct.p, i },
 	    "application/x-www-form-urlencoded"))
 		return 0;
+	/* curl -d and wget --post-file send this type unless told otherwise */
+	q->text = "Content-Type is application/x-www-form-urlencoded but the "
+	    "body has no payload= field: send JSON with Content-Type: "
+	    "application/json";
 	if (q->bodylen == 0) {
 		q->why = "form-encoded body without a payload field";
 		return S_BAD_REQUEST;
@@ -421,6 +444,8 @@ form_json(struct req *q)
 	if (q->json == MAP_FAILED) {
 		q->json = NULL;
 		q->why = "cannot map the form payload";
+		q->text = NULL;
+		q->text500 = TEXT_500_RESOURCE;
 		return S_INTERNAL_ERROR;
 	}
 	q->jsonmap = q->bodylen;
@@ -428,6 +453,7 @@ form_json(struct req *q)
 		q->why = "form-encoded body without a well-formed payload field";
 		return S_BAD_REQUEST;
 	}
+	q->text = NULL;
 	return 0;
 }
 
@@ -567,12 +593,14 @@ log_request(struct req *q)
 }
 
 /* Writes the answer: the head, then the text (the reason phrase unless
- * q->text says otherwise) or the hook's captured output. Returns 0 or -1. */
+ * q->text says otherwise; for a 500 its class, q->text500) or the hook's
+ * captured output. Returns 0 or -1. */
 static int
 answer(struct req *q)
 {
 	char out[RESPONSE_MAX];
-	const char *text = q->text ? q->text : status_reason(q->status);
+	const char *text = q->text ? q->text : q->status != S_INTERNAL_ERROR ?
+	    status_reason(q->status) : q->text500 ? q->text500 : TEXT_500_BUG;
 	long long deadline = io_now_ms() + q->c->timeout * 1000LL;
 	int head_only = q->r.method == M_HEAD;
 	size_t n, blen = q->output ? q->hook.outlen : strlen(text) + 1;
@@ -626,7 +654,7 @@ serve_init(struct req *q, const struct config *c)
 int
 serve_read(struct req *q)
 {
-	int st;
+	int st, scan = 1;
 
 	peer(q);
 	st = read_proxy(q);
@@ -646,13 +674,13 @@ serve_read(struct req *q)
 		q->why = NULL;
 		return -1;
 	}
-	if (st == 0)
-		st = http_parse(head, q->headlen, &q->r);
+	if (st == 0 && (st = http_parse(head, q->headlen, &q->r)) != 0)
+		scan = 0;
 	if (st == S_BAD_REQUEST && !q->why && !q->proxied &&
 	    looks_proxy(head, q->have))
 		q->why = "a PROXY header from a peer outside --proxy-from";
 	if (st && !q->why)
-		q->why = http_why(st);
+		q->why = http_why(st, scan, head, q->have);
 	if (st == 0)
 		st = route(q);
 	if (st == 0 && q->r.method == M_POST)

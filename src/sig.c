@@ -95,6 +95,29 @@ sig_unbase64(const unsigned char *s, size_t len, unsigned char *out,
 	return (long)o;
 }
 
+size_t
+sig_base64(const unsigned char *in, size_t n, char *out)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long v;
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i += 3) {
+		v = (unsigned long)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return o;
+}
+
 void
 sig_hex(const unsigned char *in, size_t n, char *out)
 {

@@ -28,6 +28,10 @@ void sig_sha256(const unsigned char *msg, size_t len,
 long sig_unbase64(const unsigned char *s, size_t len, unsigned char *out,
                   size_t cap);
 
+/* Encodes in[0..n) as standard base64 with "=" padding, plus a NUL, into
+ * out (4 * ((n + 2) / 3) + 1 bytes). Returns the length without the NUL. */
+size_t sig_base64(const unsigned char *in, size_t n, char *out);
+
 /* Writes the lower-case hex of in[0..n) and a NUL into out (2n+1 bytes). */
 void sig_hex(const unsigned char *in, size_t n, char *out);
 

@@ -27,6 +27,18 @@ enum status {
 	S_VERSION_NOT_SUPPORTED = 505
 };
 
+/* The body of a 500, one for each class of cause, so that the sender sees
+ * which side to fix without reading the log: never a path, a secret, or
+ * anything from the request. The log line says the rest. */
+#define TEXT_500_SECRET   "server misconfigured: secret file unusable, see the log"
+#define TEXT_500_USAGE    "server misconfigured: bad command line, see the log"
+#define TEXT_500_ENV      "server misconfigured: --env values too large, see the log"
+#define TEXT_500_START    "hook could not be started, see the log"
+#define TEXT_500_HOOK     "hook failed, see the log"
+#define TEXT_500_LOST     "hook's outcome lost, see the log"
+#define TEXT_500_RESOURCE "server out of resources, see the log"
+#define TEXT_500_BUG      "internal error in inhook, see the log"
+
 /* The reason phrase for a status, or "Unknown" for one not listed above. */
 const char *status_reason(int status);
 

@@ -32,7 +32,7 @@ flags="-std=c11 -D_GNU_SOURCE -DVERSION=\"fuzz\" -O1 -g -iquote src -Wall -Wextr
  -fno-omit-frame-pointer"
 
 if ! command -v "$CLANG" >/dev/null; then
-	echo "fuzz: $CLANG not found (apt-get install clang)" >&2
+	echo "fuzz: $CLANG not found (apt-get install clang libclang-rt-14-dev)" >&2
 	exit 1
 fi
 mkdir -p "$out/artifacts" || exit 1

@@ -61,6 +61,8 @@ main(void)
 		{ "EQ~=", 1 },
 		{ "TILDE=~x", 1 },
 		{ "status=PASSED", -1 },         /* NAME is [A-Z0-9_]+ */
+		{ "Status=PASSED", -1 },
+		{ "RUNS.0=x", -1 },
 		{ "STATUS", -1 },
 		{ "=PASSED", -1 },
 		{ "~x", -1 },
@@ -97,5 +99,11 @@ main(void)
 	    "a NAME of WHEN_NAME_MAX is accepted");
 	check(filter_parse(&f, "STATUS~(", err, sizeof err) < 0 &&
 	    strstr(err, "STATUS~(") != NULL, "the error names the expression");
+	check(filter_parse(&f, "runs.0.host-tag~^amd64", err, sizeof err) < 0 &&
+	    strstr(err, "--when RUNS_0_HOST_TAG~^amd64") != NULL,
+	    "a NAME no key makes: the error shows the one it makes: %s", err);
+	check(filter_spell("a.Z_9-", 6, longname) == 1 &&
+	    strcmp(longname, "A_Z_9_") == 0, "filter_spell: as payload.c maps keys");
+	check(filter_spell("A_Z_9", 5, longname) == 0, "filter_spell: a name unchanged");
 	return check_done();
 }

@@ -237,6 +237,11 @@ test_env(void)
 		{ NULL, "A.B", 0 },
 		{ NULL, "A B=1", 0 },
 		{ NULL, "\xc3\x89=1", 0 },
+		/* it leads the hook to the secret */
+		{ NULL, "CREDENTIALS_DIRECTORY", 0 },
+		{ NULL, "CREDENTIALS_DIRECTORY=/run/x", 0 },
+		{ NULL, "CREDENTIALS_DIRECTORY_X=1", 1 },
+		{ NULL, "CREDENTIALS_DIRECTOR=1", 1 },
 	};
 	size_t i;
 	int r, k;
@@ -276,6 +281,48 @@ test_env(void)
 			check(r == 0 && cfg.nenv == ENV_OPTS_MAX, "%d --env accepted", k);
 		else
 			check(r == -1 && err[0], "%d --env refused: %s", k, err);
+	}
+}
+
+/* --when: a NAME with the prefix, or one no payload key makes, is refused
+ * with the spelling that works */
+static void
+test_when(void)
+{
+	static const struct {
+		const char *prefix, *when, *want;   /* want: NULL accepted */
+	} cases[] = {
+		{ NULL, "STATUS=PASSED", NULL },
+		{ NULL, "WEBHOOK_STATUS=PASSED", "--when STATUS=PASSED" },
+		{ NULL, "WEBHOOK_RUNS_0_HOST_TAG~^amd64", "--when RUNS_0_HOST_TAG~^amd64" },
+		{ NULL, "WEBHOOK=1", NULL },          /* a key "webhook" */
+		{ NULL, "WEBHOOK_=1", NULL },         /* a key "webhook_" */
+		{ "CI_", "CI_STATUS=1", "--when STATUS=1" },
+		{ "CI_", "WEBHOOK_STATUS=1", NULL },
+		{ NULL, "status=PASSED", "--when STATUS=PASSED" },
+		{ NULL, "Status~^P", "--when STATUS~^P" },
+		{ NULL, "runs.0.host-tag=x", "--when RUNS_0_HOST_TAG=x" },
+		{ NULL, "_X=1", NULL },
+	};
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (cases[i].prefix)
+			r = parse("--secret-file", "F", "--when", cases[i].when,
+			    "--prefix", cases[i].prefix, "/hook", NULL);
+		else
+			r = parse("--secret-file", "F", "--when", cases[i].when,
+			    "/hook", NULL);
+		if (!cases[i].want)
+			check(r == 0 && cfg.nwhen == 1, "--when %s (prefix %s) "
+			    "accepted: %s", cases[i].when, cases[i].prefix ?
+			    cases[i].prefix : "WEBHOOK_", err);
+		else
+			check(r == -1 && strstr(err, cases[i].want) != NULL,
+			    "--when %s (prefix %s) refused, showing %s: %s",
+			    cases[i].when, cases[i].prefix ? cases[i].prefix :
+			    "WEBHOOK_", cases[i].want, err);
 	}
 }
 
@@ -509,6 +556,7 @@ main(void)
 	test_prefix();
 	test_env();
 	test_path();
+	test_when();
 	test_numbers();
 	test_hook_args();
 	return check_done();

@@ -491,9 +491,40 @@ unparsed(void)
 		}
 }
 
+/* scheme_mac, what inhook sign sends: the Standard Webhooks spec's vector,
+ * GitHub's, and no MAC where there is none */
+static void
+macs(void)
+{
+	unsigned char mac[SIG_MAC_LEN];
+	char b64[64], hex[2 * SIG_MAC_LEN + 1];
+	struct span id = { U(SW_ID), sizeof SW_ID - 1 }, ts = { U("1614265330"), 10 };
+	struct span none = { NULL, 0 };
+
+	check(scheme_mac(SCHEME_STANDARD, U(SW_KEY), sizeof SW_KEY - 1, id, ts,
+	    U(SW_BODY), sizeof SW_BODY - 1, mac) == 0 &&
+	    sig_base64(mac, SIG_MAC_LEN, b64) == 44 && strcmp(SW_SIG + 3, b64) == 0,
+	    "scheme_mac standard: the spec's example signature %s", b64);
+	check(scheme_mac(SCHEME_STANDARD, U(SW_KEY) + 6, sizeof SW_KEY - 7, id, ts,
+	    U(SW_BODY), sizeof SW_BODY - 1, mac) == 0 &&
+	    sig_base64(mac, SIG_MAC_LEN, b64) && strcmp(SW_SIG + 3, b64) == 0,
+	    "scheme_mac standard: whsec_ optional");
+	check(scheme_mac(SCHEME_STANDARD, U("not base64!"), 11, id, ts,
+	    U(SW_BODY), sizeof SW_BODY - 1, mac) == -1,
+	    "scheme_mac standard: a key that does not decode");
+	check(scheme_mac(SCHEME_GITHUB, U(GH_KEY), sizeof GH_KEY - 1, none, none,
+	    U("Hello, World!"), 13, mac) == 0, "scheme_mac github");
+	sig_hex(mac, SIG_MAC_LEN, hex);
+	check(strcmp(hex, GH_MAC) == 0, "scheme_mac github: GitHub's example %s", hex);
+	check(scheme_mac(SCHEME_GITLAB, U("t"), 1, none, none, U(""), 0, mac) == -1 &&
+	    scheme_mac(SCHEME_JOBSERV, U(""), 0, none, none, U(""), 0, mac) == -1,
+	    "scheme_mac: none for gitlab, none with an empty key");
+}
+
 int
 main(void)
 {
+	macs();
 	unparsed();
 	names();
 	github();

@@ -387,6 +387,35 @@ test_base64(void)
 	check(sig_unbase64(LIT("Zm9vYg=="), out, 3) == -1, "sig_unbase64 padded, over cap");
 }
 
+/* sig_base64 (inhook sign's Standard Webhooks signature): RFC 4648
+ * section 10 the other way, and every length round-trips */
+static void
+test_base64_encode(void)
+{
+	static const char *const enc[] = {
+		"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"
+	};
+	unsigned char in[40], back[40];
+	char out[64];
+	size_t i, n;
+
+	for (i = 0; i < sizeof enc / sizeof enc[0]; i++) {
+		n = sig_base64(U("foobar"), i, out);
+		check(n == strlen(enc[i]) && strcmp(out, enc[i]) == 0,
+		    "sig_base64 of %zu bytes of foobar: \"%s\"", i, out);
+	}
+	n = sig_base64(U("\xfb\xff\xbf"), 3, out);
+	check(strcmp(out, "+/+/") == 0, "sig_base64 uses + and /: %s", out);
+	for (i = 0; i < sizeof in; i++)
+		in[i] = (unsigned char)(i * 37 + 11);
+	for (i = 0; i <= sizeof in; i++) {
+		n = sig_base64(in, i, out);
+		check(n == 4 * ((i + 2) / 3) &&
+		    sig_unbase64(U(out), n, back, sizeof back) == (long)i &&
+		    memcmp(in, back, i) == 0, "sig_base64 round trip, %zu bytes", i);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -400,5 +429,6 @@ main(int argc, char **argv)
 	test_sha256();
 	test_hex_parts();
 	test_base64();
+	test_base64_encode();
 	return check_done();
 }

@@ -104,3 +104,18 @@ start_listener() {
 	wait_for grep -q 'listening on' "$T/$_n.log" || { cat "$T/$_n.log"; return 1; }
 	PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$T/$_n.log" | head -n 1)
 }
+
+# golden_with NAME BIN: the golden suite (tests/golden) run with BIN as the
+# binary under test, as one check: ok with its count, or the first
+# failures.
+golden_with() {
+	_g="$T/golden-$(echo "$1" | tr -c 'A-Za-z0-9\n' _)"
+	INHOOK="$2" timeout 300 sh "$TOP/tests/golden/run.sh" > "$_g" 2>&1
+	_gok=$(grep -c '^ok ' "$_g") _gnok=$(grep -c '^not ok ' "$_g")
+	if [ "$_gnok" -eq 0 ] && [ "$_gok" -gt 100 ]; then
+		ok "$1: the golden suite passes ($_gok checks)"
+	else
+		nok "$1: the golden suite passes ($_gnok of $((_gok + _gnok)) fail)"
+		grep -v '^ok ' "$_g" | head -n 10 | sed 's/^/#   /'
+	fi
+}

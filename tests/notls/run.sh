@@ -30,11 +30,4 @@ same "TLS=no: --tls-cert is a usage error" "$?" 100
 out=$(cat "$T/err")
 case $out in *"without TLS"*) ok "TLS=no: the message says why" ;;
 *) nok "TLS=no: the message says why"; echo "#   $out" ;; esac
-INHOOK="$NB/inhook" sh "$TOP/tests/golden/run.sh" > "$T/golden" 2>&1
-g_ok=$(grep -c '^ok ' "$T/golden") g_nok=$(grep -c '^not ok ' "$T/golden")
-if [ "$g_nok" -eq 0 ] && [ "$g_ok" -gt 100 ]; then
-	ok "TLS=no: the golden suite passes ($g_ok checks)"
-else
-	nok "TLS=no: the golden suite passes ($g_nok of $((g_ok + g_nok)) fail)"
-	grep '^not ok ' "$T/golden" | head -n 10 | sed 's/^/#   /'
-fi
+golden_with "TLS=no" "$NB/inhook"

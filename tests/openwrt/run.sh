@@ -767,14 +767,7 @@ recipe_build host cc
 if command -v musl-gcc >/dev/null 2>&1; then
 	recipe_build musl musl-gcc
 	if [ -n "$BUILT" ]; then
-		INHOOK="$BUILT" sh "$TOP/tests/golden/run.sh" > "$T/golden-musl" 2>&1
-		g_ok=$(grep -c '^ok ' "$T/golden-musl") g_nok=$(grep -c '^not ok ' "$T/golden-musl")
-		if [ "$g_ok" -gt 0 ] && [ "$g_nok" -eq 0 ]; then
-			ok "openwrt (musl): the golden suite passes with the package's inhook ($g_ok checks)"
-		else
-			nok "openwrt (musl): the golden suite passes with the package's inhook ($g_nok of $((g_ok + g_nok)) fail)"
-			grep '^not ok ' "$T/golden-musl" | head -n 10 | sed 's/^/#   /'
-		fi
+		golden_with "openwrt (musl): the package's inhook" "$BUILT"
 		live_test musl "$BUILT"
 	fi
 else

@@ -24,6 +24,7 @@ secret_read(const char *path, int owner_only, unsigned char *buf, size_t cap,
 	struct stat st;
 	char full[PATH_MAX];
 	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	unsigned char extra = 0;
 	ssize_t r = 0;
 	int fd, e;
 
@@ -48,14 +49,20 @@ secret_read(const char *path, int owner_only, unsigned char *buf, size_t cap,
 		close(fd);
 		return SECRET_SHARED;
 	}
-	while (*len <= cap &&
-	    ((r = read(fd, buf + *len, cap + 1 - *len)) > 0 ||
+	/* cap bytes into buf, then one byte more, if there is one, into
+	 * extra: the file is over cap */
+	while (*len < cap &&
+	    ((r = read(fd, buf + *len, cap - *len)) > 0 ||
 	    (r < 0 && errno == EINTR)))
 		if (r > 0)
 			*len += (size_t)r;
+	if (*len == cap)
+		while ((r = read(fd, &extra, 1)) < 0 && errno == EINTR)
+			;
 	e = errno;
 	close(fd);
-	if (*len > cap)
+	explicit_bzero(&extra, sizeof extra);
+	if (*len == cap && r > 0)
 		return SECRET_TOO_BIG;
 	if (r < 0) {
 		errno = e;
@@ -68,24 +75,18 @@ int
 secret_load(struct secret *s, const char *path, int allow_shared,
             const char **why)
 {
-	unsigned char buf[SECRET_MAX + 1];
+	unsigned char buf[SECRET_MAX];
 	size_t len, b = 0;
+	int r;
 
 	s->len = 0;
-	switch (secret_read(path, !allow_shared, buf, SECRET_MAX, &len)) {
-	case SECRET_OPEN:
-		*why = "cannot open secret file";
-		return -1;
-	case SECRET_NOT_REGULAR:
-		*why = "secret file is not a regular file";
-		return -1;
-	case SECRET_SHARED:
-		*why = "secret file is readable or writable by other users "
-		    "(chmod 600 it, or give --allow-shared-secret)";
-		return -1;
-	case SECRET_TOO_BIG:
-		*why = "secret file larger than SECRET_MAX";
-		explicit_bzero(buf, sizeof buf);
+	if ((r = secret_read(path, !allow_shared, buf, sizeof buf, &len)) != 0) {
+		explicit_bzero(buf, sizeof buf);        /* a part, perhaps */
+		*why = r == SECRET_NOT_REGULAR ? "secret file is not a regular "
+		    "file" : r == SECRET_SHARED ? "secret file is readable or "
+		    "writable by other users (chmod 600 it, or give "
+		    "--allow-shared-secret)" : r == SECRET_TOO_BIG ? "secret "
+		    "file larger than SECRET_MAX" : "cannot open secret file";
 		return -1;
 	}
 	while (len > 0 && space(buf[len - 1]))

@@ -250,6 +250,15 @@ same "a stalled handshake is cut at --timeout 2" "$got" 2
 wait_for grep -q 'deadline passed in the TLS handshake' "$T/stall.log"
 check "log: deadline passed in the TLS handshake" grep -q 'deadline passed in the TLS handshake' "$T/stall.log"
 
+# --- an RSA key in traditional form ("RSA PRIVATE KEY") -------------------
+openssl rsa -in "$RSA/leaf.key" -traditional -out "$T/rsa-trad.key" 2>/dev/null
+chmod 600 "$T/rsa-trad.key"
+check "RSA key converted to traditional form" grep -q 'BEGIN RSA PRIVATE KEY' "$T/rsa-trad.key"
+start_listener rsatrad --listen 127.0.0.1:0 --log-stderr --secret-file "$SECRET" \
+    --tls-cert "$RSA/chain.pem" --tls-key "$T/rsa-trad.key" -- "$H/hook"
+same "RSA traditional key: served, signed POST 200" "$(post "$PORT" "$RSA/ca.pem")" 200
+kill "$LPID"
+
 # --- a P-384 key, PKCS#8, self-signed ------------------------------------------
 P3="$T/p384"; mkdir -p "$P3"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout "$P3/key.pem" \
@@ -301,6 +310,10 @@ start_listener link --listen 127.0.0.1:0 --log-stderr --secret-file "$SECRET" --
 same "key through a symlink: served" "$(post "$PORT" "$EC/ca.pem")" 200
 if grep -q 'connections are refused' "$T/link.log"; then nok "usable files: no warning at start"
 else ok "usable files: no warning at start"; fi
+# over TLS_CERT_FILE_MAX: refused, and (make check-sanitize) nothing read
+# past the buffer the file goes into
+awk 'BEGIN { for (i = 0; i < 700; i++) print "0123456789012345678901234567890123456789012345678" }' > "$T/big.pem"
+bad "certificate file over 32 KiB" "$T/big.pem" "$EC/leaf.key" 'tls-cert is over 32768 bytes'
 echo garbage > "$T/garbage.pem"
 bad "certificate file not PEM" "$T/garbage.pem" "$EC/leaf.key" 'tls-cert holds no CERTIFICATE'
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$T/small.key" 2>/dev/null; chmod 600 "$T/small.key"

@@ -133,12 +133,9 @@ opts_path_ok(const char *p)
 	return 1;
 }
 
-/* Which of valued[] argv[*i] is, and its value (after "=", or the next
- * argument, consumed). Returns 1 with *k and *val set, 0 when argv[*i] is
- * none of them, -1 with a message in err when the value is missing. */
-static int
-valued_option(const char *const valued[], int argc, char **argv, int *i,
-              size_t *k, const char **val, char *err, size_t errlen)
+int
+opts_valued(const char *const valued[], int argc, char **argv, int *i,
+            size_t *k, const char **val, char *err, size_t errlen)
 {
 	const char *a = argv[*i];
 	size_t len = 0;
@@ -186,7 +183,7 @@ delivery_option(struct config *c, int argc, char **argv, int *i, char *err,
 				c->respond_output = 1;
 			return 1;
 		}
-	if ((r = valued_option(valued, argc, argv, i, &k, &val, err,
+	if ((r = opts_valued(valued, argc, argv, i, &k, &val, err,
 	    errlen)) <= 0)
 		return r;
 	switch (k) {
@@ -262,7 +259,7 @@ listener_option(struct config *c, int argc, char **argv, int *i, char *err,
 		c->syslog = 1;
 		return 1;
 	}
-	if ((r = valued_option(valued, argc, argv, i, &k, &val, err,
+	if ((r = opts_valued(valued, argc, argv, i, &k, &val, err,
 	    errlen)) <= 0)
 		return r;
 	if (k == 0) {
@@ -370,7 +367,7 @@ opts_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 			return -1;
 		if (k)
 			continue;
-		if ((r = valued_option(valued, argc, argv, &i, &k, &val, err,
+		if ((r = opts_valued(valued, argc, argv, &i, &k, &val, err,
 		    errlen)) < 0)
 			return -1;
 		if (r == 0) {

@@ -68,6 +68,13 @@ extern const char *const opts_unsafe_names[];
 int opts_parse(int argc, char **argv, struct config *c, char *err,
                size_t errlen);
 
+/* Which of valued[] (NULL-terminated option names) argv[*i] is, and its
+ * value (after "=", or the next argument, consumed). Returns 1 with *k and
+ * *val set, 0 when argv[*i] is none of them, -1 with a message in err when
+ * the value is missing. */
+int opts_valued(const char *const valued[], int argc, char **argv, int *i,
+                size_t *k, const char **val, char *err, size_t errlen);
+
 /* 1 when p is a usable --path: starts with '/', at most PATH_OPT_MAX bytes,
  * no space, control byte, '?' or '#'. */
 int opts_path_ok(const char *p);

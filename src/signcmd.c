@@ -41,8 +41,9 @@ parse(int argc, char **argv, struct signopts *o)
 		"--secret-file", "--scheme", "--path", NULL
 	};
 	const char *a, *val;
-	size_t k, len = 0;
-	int i;
+	char err[128];
+	size_t k;
+	int i, r;
 
 	memset(o, 0, sizeof *o);
 	o->path = "/webhook";
@@ -65,22 +66,11 @@ parse(int argc, char **argv, struct signopts *o)
 			o->body = a;
 			continue;
 		}
-		for (k = 0; valued[k]; k++) {
-			len = strlen(valued[k]);
-			if (strncmp(a, valued[k], len) == 0 &&
-			    (a[len] == '\0' || a[len] == '='))
-				break;
-		}
-		if (!valued[k]) {
-			fprintf(stderr, "inhook sign: unknown option %.64s\n", a);
-			return -1;
-		}
-		if (a[len] == '=') {
-			val = a + len + 1;
-		} else if (i + 1 < argc) {
-			val = argv[++i];
-		} else {
-			fprintf(stderr, "inhook sign: %s needs a value\n", valued[k]);
+		if ((r = opts_valued(valued, argc, argv, &i, &k, &val, err,
+		    sizeof err)) <= 0) {
+			if (r == 0)
+				snprintf(err, sizeof err, "unknown option %.64s", a);
+			fprintf(stderr, "inhook sign: %s\n", err);
 			return -1;
 		}
 		if (k == 0)
@@ -130,13 +120,15 @@ read_body(const char *name, unsigned char **buf, size_t *len)
 		return EXIT_TEMP;
 	}
 	for (;;) {
+		if (*len > BODY_LIMIT) {
+			fprintf(stderr, "inhook sign: body over %lu bytes\n",
+			    (unsigned long)BODY_LIMIT);
+			return EXIT_USAGE;
+		}
 		if (*len == cap) {
-			if (cap >= BODY_LIMIT) {
-				fprintf(stderr, "inhook sign: body over %lu bytes\n",
-				    (unsigned long)BODY_LIMIT);
-				return EXIT_USAGE;
-			}
-			cap = cap ? cap * 2 : 65536;
+			/* one byte past BODY_LIMIT at most: enough to tell */
+			cap = cap == 0 ? 65536 : cap * 2 > BODY_LIMIT ?
+			    BODY_LIMIT + 1 : cap * 2;
 			if ((nb = realloc(*buf, cap)) == NULL) {
 				perror("inhook sign");
 				return EXIT_TEMP;
@@ -202,7 +194,10 @@ headers(const struct signopts *o, const struct secret *s,
 	default:
 		break;
 	}
-	(void)scheme_mac(o->scheme, s->key, s->len, ids, tss, body, len, mac);
+	if (scheme_mac(o->scheme, s->key, s->len, ids, tss, body, len, mac) < 0) {
+		*why = "one this scheme cannot sign with";     /* (none yet) */
+		return -1;
+	}
 	sig_hex(mac, SIG_MAC_LEN, hex);
 	snprintf(out, cap, "%s%s\r\n", o->scheme == SCHEME_JOBSERV ?
 	    "X-JobServ-Sig: sha256:" : o->scheme == SCHEME_GITHUB ?

@@ -209,6 +209,15 @@ same "sign: standard with a secret that is not base64: exit 100" "$?" 100
 check "sign: standard: says why" grep -q 'not base64' "$T/std.err"
 "$INHOOK" sign --scheme gitlab --secret-file "$SECRET" "$BODY" > /dev/null 2>&1
 same "sign: gitlab without --request: exit 100" "$?" 100
+# the body limit, BODY_LIMIT (64 MiB): exactly that signs, a byte more not
+head -c 67108864 /dev/zero > "$T/limit.body"
+"$INHOOK" sign --secret-file "$SECRET" "$T/limit.body" > /dev/null 2>&1
+same "sign: a body of exactly 64 MiB: signed, exit 0" "$?" 0
+printf x >> "$T/limit.body"
+"$INHOOK" sign --secret-file "$SECRET" "$T/limit.body" > /dev/null 2> "$T/limit.err"
+same "sign: a body of 64 MiB + 1: exit 100" "$?" 100
+check "sign: 64 MiB + 1: says so" grep -q 'body over 67108864 bytes' "$T/limit.err"
+rm -f "$T/limit.body"
 same "sign: without --request, github's header value" \
     "$("$INHOOK" sign --scheme github --secret-file "$SECRET" "$BODY")" \
     "$(sed -n 's/^X-Hub-Signature-256: \(.*\)\r$/\1/p' "$T/github.req")"

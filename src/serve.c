@@ -658,8 +658,6 @@ serve_read(struct req *q)
 
 	peer(q);
 	st = read_proxy(q);
-	if (st < 0)
-		return -1;
 	if (st == 0) {
 		/* What followed the PROXY header is the handshake's start. */
 		st = conn_open(q->c, q->deadline, head, &q->have, &q->why);
@@ -770,7 +768,6 @@ serve_refuse(const struct config *c)
 	peer(&q);
 	q.status = S_SERVICE_UNAVAILABLE;
 	q.retry_after = RETRY_AFTER_S;
-	q.why = "over --max-per-source";
 	if (conn_open(c, q.deadline, NULL, NULL, &q.why) != 0) {
 		q.why = q.why ? q.why : "over --max-per-source, closed";
 		log_request(&q);

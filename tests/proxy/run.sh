@@ -94,6 +94,10 @@ v2 2000 "" > "$T/in"
 pipe hconly
 check "a LOCAL header then EOF (a health check): no answer, logged, exit 0" \
     sh -c "[ ! -s '$T/hconly.out' ] && grep -q 'peer=127.0.0.1:5555 via=local closed before sending a request' '$T/hconly.log'"
+: > "$T/in"
+pipe nobyte
+check "EOF before a byte from a --proxy-from peer: no answer, 'closed before sending a request'" \
+    sh -c "[ ! -s '$T/nobyte.out' ] && grep -q 'peer=127.0.0.1:5555 closed before sending a request' '$T/nobyte.log'"
 
 # --- pipe mode: refused --------------------------------------------------------
 # bad NAME HEADER-PRINTF: the header, then a good request: 400, no run
